@@ -1,0 +1,881 @@
+/*
+ * test_store.c - the store API (store.h), run once per backend.
+ *
+ * Every test runs against SQLite (a fresh file in a temporary directory)
+ * and, when PATROLI_TEST_PG holds a postgres:// URI (tests/run.sh starts a
+ * throw-away server with scripts/pg-test-server), against PostgreSQL too,
+ * in a schema of its own that is dropped and re-created before each test:
+ * both backends must pass the very same assertions.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/base.h"
+#include "store/db.h"
+#include "store/store.h"
+
+/* ---- fixtures: one fresh store per test ---------------------------------- */
+
+struct backend {
+	const char *name;
+	char *base; /* SQLite: temporary directory; PostgreSQL: server URI */
+	char *schema;
+	int n; /* tests run, for unique file names */
+};
+
+static struct backend *cur;
+
+struct fx {
+	struct store *st;
+	char *uri;
+};
+
+/* Drop and re-create the test schema with the driver itself, so the store
+ * starts from an empty database exactly as on a fresh install. */
+static int pg_reset_schema(const struct backend *b)
+{
+	struct db *db;
+	char *sql;
+	int rc;
+
+	if (db_postgres.open(b->base, &db))
+		return -1;
+	sql = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s",
+			b->schema, b->schema);
+	rc = db_postgres.exec(db, sql);
+	free(sql);
+	db_postgres.close(db);
+	return rc;
+}
+
+static char *fresh_uri(struct backend *b)
+{
+	b->n++;
+	if (!b->schema)
+		return xasprintf("%s/store-%d.db", b->base, b->n);
+	if (pg_reset_schema(b))
+		return NULL;
+	/* options=-csearch_path=S: every table the store creates and reads
+	 * lives in the test's schema. */
+	return xasprintf("%s%coptions=-csearch_path%%3D%s", b->base,
+			 strchr(b->base, '?') ? '&' : '?', b->schema);
+}
+
+static void remove_sqlite(const char *path)
+{
+	char *p;
+
+	unlink(path);
+	p = xasprintf("%s-wal", path);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s-shm", path);
+	unlink(p);
+	free(p);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof(*f));
+
+	f->uri = fresh_uri(cur);
+	if (!f->uri || store_open(f->uri, &f->st)) {
+		free(f->uri);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	store_close(f->st);
+	if (!cur->schema)
+		remove_sqlite(f->uri);
+	free(f->uri);
+	free(f);
+	return 0;
+}
+
+static int group_sqlite(void **state)
+{
+	static struct backend b = {.name = "sqlite"};
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/patroli-test-store-XXXXXX",
+			      tmp && *tmp ? tmp : "/tmp");
+
+	if (!mkdtemp(dir)) {
+		free(dir);
+		return -1;
+	}
+	b.base = dir;
+	cur = &b;
+	return 0;
+}
+
+static int group_sqlite_end(void **state)
+{
+	rmdir(cur->base);
+	free(cur->base);
+	return 0;
+}
+
+static int group_pg(void **state)
+{
+	static struct backend b = {.name = "postgres"};
+
+	b.base = xstrdup(getenv("PATROLI_TEST_PG"));
+	/* Per process, so that two test runs on one server do not meet. */
+	b.schema = xasprintf("patroli_test_%ld", (long)getpid());
+	cur = &b;
+	return 0;
+}
+
+static int group_pg_end(void **state)
+{
+	struct db *db;
+
+	if (!db_postgres.open(cur->base, &db)) {
+		char *sql =
+		    xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", cur->schema);
+		db_postgres.exec(db, sql);
+		free(sql);
+		db_postgres.close(db);
+	}
+	free(cur->base);
+	free(cur->schema);
+	return 0;
+}
+
+#define ST(state) (((struct fx *)*(state))->st)
+
+/* ---- schema -------------------------------------------------------------- */
+
+static void test_migrations_idempotent(void **state)
+{
+	struct fx *f = *state;
+	struct store *again;
+	int v1 = -1, v2 = -2, v3 = -3;
+
+	assert_string_equal(store_backend(f->st), cur->name);
+	assert_int_equal(store_schema_version(f->st, &v1), 0);
+	assert_true(v1 >= 1);
+	assert_int_equal(store_migrate(f->st), 0);
+	assert_int_equal(store_schema_version(f->st, &v2), 0);
+	assert_int_equal(v1, v2);
+
+	/* A second open of the same database migrates nothing. */
+	assert_int_equal(store_open(f->uri, &again), 0);
+	assert_int_equal(store_schema_version(again, &v3), 0);
+	assert_int_equal(v1, v3);
+	store_close(again);
+}
+
+/* ---- runs ---------------------------------------------------------------- */
+
+static void test_runs(void **state)
+{
+	struct store *st = ST(state);
+	struct store_run r;
+	int64_t a = 0, b = 0, t0 = time_now_ms();
+
+	assert_int_equal(store_run_unfinished(st, &r), ERR_NOTFOUND);
+	assert_int_equal(store_run_create(st, "{\"seed\":\"a\"}", &a), 0);
+	assert_int_equal(store_run_create(st, "{\"seed\":\"b\"}", &b), 0);
+	assert_true(a > 0);
+	assert_true(b > a);
+
+	/* The newest running run is the one to resume. */
+	assert_int_equal(store_run_unfinished(st, &r), 0);
+	assert_int_equal(r.id, b);
+	assert_string_equal(r.config, "{\"seed\":\"b\"}");
+	assert_string_equal(r.status, "running");
+	assert_true(r.started_at >= t0);
+	assert_int_equal(r.finished_at, 0);
+
+	assert_int_equal(store_run_finish(st, b, "interrupted"), 0);
+	assert_int_equal(store_run_unfinished(st, &r), 0);
+	assert_int_equal(r.id, a);
+
+	assert_int_equal(store_run_get(st, b, &r), 0);
+	assert_string_equal(r.status, "interrupted");
+	assert_string_equal(r.config, "{\"seed\":\"b\"}");
+	assert_true(r.finished_at >= r.started_at);
+
+	assert_int_equal(store_run_finish(st, a, "finished"), 0);
+	assert_int_equal(store_run_unfinished(st, &r), ERR_NOTFOUND);
+	assert_int_equal(store_run_get(st, b + 1000, &r), ERR_NOTFOUND);
+}
+
+/* ---- frontier ------------------------------------------------------------ */
+
+struct leased {
+	int n;
+	int64_t id[32];
+	char *url[32];
+	int attempts[32];
+	int depth[32];
+};
+
+static void on_lease(void *arg, const struct store_url *u)
+{
+	struct leased *l = arg;
+
+	assert_true(l->n < 32);
+	l->id[l->n] = u->id;
+	l->url[l->n] = xstrdup(u->url);
+	l->attempts[l->n] = u->attempts;
+	l->depth[l->n] = u->depth;
+	assert_non_null(u->host);
+	l->n++;
+}
+
+static void leased_clear(struct leased *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->url[i]);
+	memset(l, 0, sizeof(*l));
+}
+
+static bool leased_has(const struct leased *l, const char *url)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->url[i], url))
+			return true;
+	return false;
+}
+
+static int64_t run_new(struct store *st)
+{
+	int64_t id = 0;
+
+	assert_int_equal(store_run_create(st, "{}", &id), 0);
+	return id;
+}
+
+static void add_urls(struct store *st, int64_t run, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char url[64];
+		bool added = false;
+
+		snprintf(url, sizeof(url), "http://h%d.test/p%d", i % 2, i);
+		assert_int_equal(store_frontier_add(st, run, url,
+						    i % 2 ? "http://h1.test:80"
+							  : "http://h0.test:80",
+						    i, &added),
+				 0);
+		assert_true(added);
+	}
+}
+
+static void test_frontier_dedup(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st), other = run_new(st);
+	struct store_frontier_counts c;
+	bool added = false;
+
+	assert_int_equal(
+	    store_frontier_add(st, run, "http://a.test/", "h", 0, &added), 0);
+	assert_true(added);
+	assert_int_equal(
+	    store_frontier_add(st, run, "http://a.test/x", "h", 1, &added), 0);
+	assert_true(added);
+	assert_int_equal(
+	    store_frontier_add(st, run, "http://a.test/", "h", 3, &added), 0);
+	assert_false(added);
+	assert_int_equal(
+	    store_frontier_add(st, run, "http://a.test/", "h", 0, NULL), 0);
+	/* Dedup is per run. */
+	assert_int_equal(
+	    store_frontier_add(st, other, "http://a.test/", "h", 0, &added), 0);
+	assert_true(added);
+
+	assert_int_equal(store_frontier_counts(st, run, &c), 0);
+	assert_int_equal(c.queued, 2);
+	assert_int_equal(c.leased + c.done + c.failed + c.skipped, 0);
+	assert_int_equal(store_frontier_counts(st, other, &c), 0);
+	assert_int_equal(c.queued, 1);
+}
+
+static void test_frontier_lease(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st), other = run_new(st), n = -1;
+	struct leased a = {0}, b = {0};
+	struct store_frontier_counts c;
+
+	add_urls(st, run, 5);
+	add_urls(st, other, 1);
+
+	/* The oldest URLs first, up to max. */
+	assert_int_equal(
+	    store_frontier_lease(st, run, "A", 3, 1000, 2000, on_lease, &a), 0);
+	assert_int_equal(a.n, 3);
+	assert_true(leased_has(&a, "http://h0.test/p0"));
+	assert_true(leased_has(&a, "http://h1.test/p1"));
+	assert_true(leased_has(&a, "http://h0.test/p2"));
+	for (int i = 0; i < a.n; i++)
+		assert_int_equal(a.attempts[i], 0);
+
+	/* A second worker gets the rest; nobody gets a URL twice. */
+	assert_int_equal(
+	    store_frontier_lease(st, run, "B", 10, 1000, 3000, on_lease, &b),
+	    0);
+	assert_int_equal(b.n, 2);
+	assert_true(leased_has(&b, "http://h1.test/p3"));
+	assert_true(leased_has(&b, "http://h0.test/p4"));
+	leased_clear(&b);
+	assert_int_equal(
+	    store_frontier_lease(st, run, "B", 10, 1000, 3000, on_lease, &b),
+	    0);
+	assert_int_equal(b.n, 0);
+
+	assert_int_equal(store_frontier_counts(st, run, &c), 0);
+	assert_int_equal(c.leased, 5);
+	assert_int_equal(c.queued, 0);
+
+	/* Nothing has expired at 1500. */
+	assert_int_equal(store_frontier_release(st, run, NULL, 1500, &n), 0);
+	assert_int_equal(n, 0);
+	/* At 2500 A's leases (until 2000) have, B's (until 3000) not. */
+	assert_int_equal(store_frontier_release(st, run, NULL, 2500, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_frontier_counts(st, run, &c), 0);
+	assert_int_equal(c.leased, 2);
+	assert_int_equal(c.queued, 3);
+
+	/* Releasing by owner returns that owner's leases, expired or not. */
+	assert_int_equal(store_frontier_release(st, run, "B", 1500, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_frontier_counts(st, run, &c), 0);
+	assert_int_equal(c.queued, 5);
+
+	/* Released URLs are leased again; the other run is untouched. */
+	leased_clear(&a);
+	assert_int_equal(
+	    store_frontier_lease(st, run, "C", 10, 4000, 5000, on_lease, &a),
+	    0);
+	assert_int_equal(a.n, 5);
+	assert_int_equal(store_frontier_counts(st, other, &c), 0);
+	assert_int_equal(c.queued, 1);
+	assert_int_equal(c.leased, 0);
+	/* Release with NULL n is allowed. */
+	assert_int_equal(store_frontier_release(st, run, "C", 0, NULL), 0);
+	leased_clear(&a);
+	leased_clear(&b);
+}
+
+static void test_frontier_set_retry(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st);
+	struct leased a = {0};
+	struct store_frontier_counts c;
+	int64_t id_retry = 0;
+
+	add_urls(st, run, 5);
+	assert_int_equal(
+	    store_frontier_lease(st, run, "A", 5, 1000, 9000, on_lease, &a), 0);
+	assert_int_equal(a.n, 5);
+	for (int i = 0; i < a.n; i++) {
+		const char *u = a.url[i];
+		int rc;
+
+		if (!strcmp(u, "http://h0.test/p0"))
+			rc = store_frontier_set(st, a.id[i], FRONTIER_DONE,
+						NULL);
+		else if (!strcmp(u, "http://h1.test/p1"))
+			rc = store_frontier_set(st, a.id[i], FRONTIER_FAILED,
+						"HTTP 404");
+		else if (!strcmp(u, "http://h0.test/p2"))
+			rc = store_frontier_set(st, a.id[i], FRONTIER_SKIPPED,
+						"robots.txt");
+		else if (!strcmp(u, "http://h1.test/p3"))
+			rc = store_frontier_set(st, a.id[i], FRONTIER_DONE, "");
+		else {
+			id_retry = a.id[i];
+			rc =
+			    store_frontier_retry(st, a.id[i], 5000, "HTTP 503");
+		}
+		assert_int_equal(rc, 0);
+	}
+	assert_int_equal(store_frontier_counts(st, run, &c), 0);
+	assert_int_equal(c.done, 2);
+	assert_int_equal(c.failed, 1);
+	assert_int_equal(c.skipped, 1);
+	assert_int_equal(c.queued, 1);
+	assert_int_equal(c.leased, 0);
+
+	/* The retry waits for its not_before. */
+	leased_clear(&a);
+	assert_int_equal(
+	    store_frontier_lease(st, run, "A", 5, 4999, 9000, on_lease, &a), 0);
+	assert_int_equal(a.n, 0);
+	assert_int_equal(
+	    store_frontier_lease(st, run, "A", 5, 5000, 9000, on_lease, &a), 0);
+	assert_int_equal(a.n, 1);
+	assert_int_equal(a.id[0], id_retry);
+	assert_string_equal(a.url[0], "http://h0.test/p4");
+	assert_int_equal(a.attempts[0], 1);
+	assert_int_equal(a.depth[0], 4);
+	leased_clear(&a);
+
+	/* Finished URLs are never leased again, even after release. */
+	assert_int_equal(store_frontier_release(st, run, "A", 0, NULL), 0);
+	assert_int_equal(store_frontier_counts(st, run, &c), 0);
+	assert_int_equal(c.queued, 1);
+	assert_int_equal(c.done + c.failed + c.skipped, 4);
+}
+
+/* ---- transactions -------------------------------------------------------- */
+
+static void test_transactions(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st);
+	struct store_frontier_counts c;
+
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(
+	    store_frontier_add(st, run, "http://t/1", "h", 0, NULL), 0);
+	assert_int_equal(store_rollback(st), 0);
+	assert_int_equal(store_frontier_counts(st, run, &c), 0);
+	assert_int_equal(c.queued, 0);
+
+	/* Nested begin/commit collapse into the outer transaction. */
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(
+	    store_frontier_add(st, run, "http://t/2", "h", 0, NULL), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(
+	    store_frontier_add(st, run, "http://t/3", "h", 0, NULL), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_frontier_counts(st, run, &c), 0);
+	assert_int_equal(c.queued, 2);
+}
+
+/* ---- robots cache -------------------------------------------------------- */
+
+static void test_robots_binary(void **state)
+{
+	struct store *st = ST(state);
+	/* NUL, invalid UTF-8 and a lone continuation byte: a robots.txt is
+	 * bytes from a hostile server, not text. */
+	static const char body[] = "User-agent: *\0Disallow: /\xff\xfe\x80"
+				   "\n\xc3\x28 end";
+	struct store_robots in = {.status = 200,
+				  .body = body,
+				  .body_len = sizeof(body) - 1,
+				  .fetched_at = 1234567890123LL};
+	struct store_robots out;
+
+	assert_int_equal(store_robots_get(st, "http://r.test:80", &out),
+			 ERR_NOTFOUND);
+	assert_int_equal(store_robots_put(st, "http://r.test:80", &in), 0);
+	assert_int_equal(store_robots_get(st, "http://r.test:80", &out), 0);
+	assert_int_equal(out.status, 200);
+	assert_int_equal(out.body_len, sizeof(body) - 1);
+	assert_memory_equal(out.body, body, sizeof(body) - 1);
+	assert_int_equal(out.fetched_at, 1234567890123LL);
+
+	/* Put replaces; an empty body and status 0 (unreachable). */
+	in.status = 0;
+	in.body = NULL;
+	in.body_len = 0;
+	in.fetched_at = 5;
+	assert_int_equal(store_robots_put(st, "http://r.test:80", &in), 0);
+	assert_int_equal(store_robots_get(st, "http://r.test:80", &out), 0);
+	assert_int_equal(out.status, 0);
+	assert_int_equal(out.body_len, 0);
+	assert_non_null(out.body);
+	assert_int_equal(out.fetched_at, 5);
+
+	/* Every byte value survives. */
+	{
+		char all[256];
+		for (int i = 0; i < 256; i++)
+			all[i] = (char)(255 - i);
+		in.body = all;
+		in.body_len = sizeof(all);
+		in.status = 404;
+		assert_int_equal(store_robots_put(st, "http://s.test:80", &in),
+				 0);
+		assert_int_equal(store_robots_get(st, "http://s.test:80", &out),
+				 0);
+		assert_int_equal(out.body_len, sizeof(all));
+		assert_memory_equal(out.body, all, sizeof(all));
+		assert_int_equal(out.status, 404);
+	}
+}
+
+/* ---- pages and captures -------------------------------------------------- */
+
+static struct store_capture cap(int64_t run, const char *url, const char *canon,
+				const char *final, const char *sha, int64_t at)
+{
+	return (struct store_capture){
+	    .run_id = run,
+	    .url = url,
+	    .canonical_url = canon,
+	    .final_url = final,
+	    .status = 200,
+	    .content_type = "text/html; charset=utf-8",
+	    .ip = "127.0.0.1",
+	    .sha256 = sha,
+	    .fetched_at = at,
+	    .warc_file = "warc/patroli-1.warc.gz",
+	    .warc_offset = at * 10,
+	    .warc_length = 321,
+	    .depth = 1,
+	};
+}
+
+#define SHA_X "aaaa000000000000000000000000000000000000000000000000000000000000"
+#define SHA_Y "bbbb000000000000000000000000000000000000000000000000000000000000"
+
+struct seen {
+	int n;
+	char *url[16];
+	char *canon[16];
+	int64_t at[16];
+};
+
+static int on_capture(void *arg, const struct store_capture *c)
+{
+	struct seen *s = arg;
+
+	assert_true(s->n < 16);
+	s->url[s->n] = xstrdup(c->url);
+	s->canon[s->n] = xstrdup(c->canonical_url);
+	s->at[s->n] = c->fetched_at;
+	s->n++;
+	return 0;
+}
+
+static int stop_after_one(void *arg, const struct store_capture *c)
+{
+	(*(int *)arg)++;
+	return 1;
+}
+
+static void seen_clear(struct seen *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		free(s->url[i]);
+		free(s->canon[i]);
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+static void test_pages(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st), other = run_new(st);
+	struct store_capture c, got;
+	struct seen s = {0};
+	const char *owner;
+	int calls = 0;
+
+	/* Page "a": first fetched directly, then reached from /b whose
+	 * rel=canonical names /a and which redirected to /b2. */
+	c = cap(run, "http://x.test/a", "http://x.test/a", "http://x.test/a",
+		SHA_X, 100);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	c = cap(run, "http://x.test/b", "http://x.test/a", "http://x.test/b2",
+		SHA_Y, 200);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	/* Page "B" (upper case sorts before "a" in byte order, after it in
+	 * most language collations), same payload as the first capture; no
+	 * canonical given means the URL is its own. */
+	c = cap(run, "http://x.test/B", NULL, "http://x.test/B", SHA_X, 300);
+	c.content_type = NULL;
+	c.ip = NULL;
+	c.warc_file = NULL;
+	c.error = NULL;
+	assert_int_equal(store_capture_add(st, &c), 0);
+	/* A failed fetch: recorded as a capture with an error. */
+	c = cap(run, "http://x.test/dead", NULL, NULL, NULL, 400);
+	c.status = 0;
+	c.error = "connection refused";
+	c.warc_file = NULL;
+	assert_int_equal(store_capture_add(st, &c), 0);
+
+	/* The payload hash names the earliest page that had it, per run. */
+	assert_int_equal(store_page_by_sha(st, run, SHA_X, &owner), 0);
+	assert_string_equal(owner, "http://x.test/a");
+	assert_int_equal(store_page_by_sha(st, run, SHA_Y, &owner), 0);
+	assert_string_equal(owner, "http://x.test/a");
+	assert_int_equal(store_page_by_sha(st, other, SHA_X, &owner),
+			 ERR_NOTFOUND);
+	assert_int_equal(store_page_by_sha(st, run, "cc", &owner),
+			 ERR_NOTFOUND);
+
+	/* Found by canonical, requested and final URL: the newest capture. */
+	const char *keys[] = {"http://x.test/a", "http://x.test/b",
+			      "http://x.test/b2"};
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		memset(&got, 0, sizeof(got));
+		assert_int_equal(store_page_find(st, keys[i], &got), 0);
+		assert_string_equal(got.url, "http://x.test/b");
+		assert_string_equal(got.canonical_url, "http://x.test/a");
+		assert_string_equal(got.final_url, "http://x.test/b2");
+		assert_string_equal(got.sha256, SHA_Y);
+		assert_string_equal(got.content_type,
+				    "text/html; charset=utf-8");
+		assert_string_equal(got.ip, "127.0.0.1");
+		assert_string_equal(got.warc_file, "warc/patroli-1.warc.gz");
+		assert_int_equal(got.warc_offset, 2000);
+		assert_int_equal(got.warc_length, 321);
+		assert_int_equal(got.fetched_at, 200);
+		assert_int_equal(got.status, 200);
+		assert_int_equal(got.run_id, run);
+		assert_int_equal(got.depth, 1);
+		assert_null(got.error);
+	}
+	/* NULLs come back as NULL. */
+	assert_int_equal(store_page_find(st, "http://x.test/B", &got), 0);
+	assert_string_equal(got.canonical_url, "http://x.test/B");
+	assert_null(got.content_type);
+	assert_null(got.ip);
+	assert_null(got.warc_file);
+	assert_null(got.error);
+	assert_int_equal(store_page_find(st, "http://x.test/dead", &got), 0);
+	assert_string_equal(got.error, "connection refused");
+	assert_null(got.final_url);
+	assert_null(got.sha256);
+	assert_int_equal(got.status, 0);
+	assert_int_equal(store_page_find(st, "http://x.test/none", &got),
+			 ERR_NOTFOUND);
+
+	/* A newer capture of the same canonical URL becomes the page's. */
+	c = cap(run, "http://x.test/a", "http://x.test/a", "http://x.test/a",
+		SHA_X, 500);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_int_equal(store_page_find(st, "http://x.test/b2", &got), 0);
+	assert_int_equal(got.fetched_at, 500);
+	assert_string_equal(got.url, "http://x.test/a");
+
+	/* One row per page, newest capture, in byte order of the URL. */
+	assert_int_equal(store_page_each(st, on_capture, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.canon[0], "http://x.test/B");
+	assert_string_equal(s.canon[1], "http://x.test/a");
+	assert_string_equal(s.canon[2], "http://x.test/dead");
+	assert_int_equal(s.at[0], 300);
+	assert_int_equal(s.at[1], 500);
+	assert_int_equal(s.at[2], 400);
+	seen_clear(&s);
+
+	/* Every capture, in the order recorded. */
+	assert_int_equal(store_capture_each(st, on_capture, &s), 0);
+	assert_int_equal(s.n, 5);
+	for (int i = 0; i < s.n; i++)
+		assert_int_equal(s.at[i], (int64_t)(i + 1) * 100);
+	assert_string_equal(s.url[1], "http://x.test/b");
+	assert_string_equal(s.canon[1], "http://x.test/a");
+	seen_clear(&s);
+
+	/* A callback's non-zero return stops the walk. */
+	assert_int_equal(store_page_each(st, stop_after_one, &calls), 0);
+	assert_int_equal(calls, 1);
+}
+
+/* Hostile text (a header with bytes that are not UTF-8) must not make a
+ * write fail: SQLite keeps the bytes, PostgreSQL gets U+FFFD for them. */
+static void test_capture_hostile_text(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st);
+	struct store_capture c, got;
+
+	c = cap(run, "http://x.test/\xff", NULL, NULL, NULL, 1);
+	c.content_type = "text/html; charset=\xe9t\xe9";
+	c.error = "bad \xc0\xaf byte";
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_int_equal(store_page_find(st, "http://x.test/\xff", &got), 0);
+	assert_non_null(got.content_type);
+	assert_true(!strncmp(got.content_type, "text/html; charset=", 19));
+	assert_non_null(got.error);
+	if (!strcmp(cur->name, "postgres"))
+		assert_string_equal(
+		    got.content_type,
+		    "text/html; charset=\xef\xbf\xbdt\xef\xbf\xbd");
+	else
+		assert_string_equal(got.content_type, c.content_type);
+}
+
+/* ---- the driver itself ----------------------------------------------------
+ */
+
+/* Expected errors are not news. */
+static void quiet(bool on)
+{
+	log_set_level(on ? (enum log_level)(LOG_ERROR + 1) : LOG_WARN);
+}
+
+static int64_t one_int(const struct db_driver *drv, struct db *db,
+		       const char *sql, const struct db_arg *a, int n, int col)
+{
+	struct db_rows *r;
+	int64_t v;
+
+	assert_int_equal(drv->query(db, sql, a, n, &r), 0);
+	assert_int_equal(drv->next(r), 1);
+	v = drv->col_int(r, col);
+	drv->done(r);
+	return v;
+}
+
+/* What store.c relies on from every driver: parameters of each type in,
+ * integers (including aggregates) and exact bytes out, NULLs, changes(),
+ * several statements in one exec(), and errors as negative returns. */
+static void test_driver(void **state)
+{
+	struct fx *f = *state;
+	const struct db_driver *drv = cur->schema ? &db_postgres : &db_sqlite;
+	static const char ins[] =
+	    "INSERT INTO dt (i, t, b) VALUES ($1, $2, $3)";
+	static const char sel[] = "SELECT i, t, b FROM dt ORDER BY i";
+	static const char agg[] =
+	    "SELECT SUM(i), COUNT(*), MAX(i), MIN(i) < 0 FROM dt "
+	    "WHERE i < $1";
+	static const char upd[] = "UPDATE dt SET t = $1 WHERE i > $2";
+	static const char bad[] = "SELECT no_such_column FROM dt";
+	struct db_arg a1[] = {A_INT(INT64_MAX), A_TEXT("h\xc3\xa9llo"),
+			      A_BLOB("\0\1\xff", 3)};
+	struct db_arg a2[] = {A_INT(-5), A_TEXT(NULL), A_BLOB("", 0)};
+	struct db_arg lim[] = {A_INT(1000)};
+	struct db_arg au[] = {A_TEXT("u"), A_INT(0)};
+	struct db_rows *r;
+	struct db *db;
+	const char *p;
+	size_t n;
+	char *sql;
+
+	assert_int_equal(drv->open(f->uri, &db), 0);
+	sql = xasprintf("CREATE TABLE dt (i BIGINT, t TEXT, b %s);"
+			"INSERT INTO dt (i, t) VALUES (7, 'seven');",
+			drv->blob_type);
+	assert_int_equal(drv->exec(db, sql), 0);
+	free(sql);
+	quiet(true);
+	assert_true(drv->exec(db, "SELECT FROM nowhere;") < 0);
+	quiet(false);
+
+	assert_int_equal(drv->query(db, ins, a1, 3, &r), 0);
+	assert_int_equal(drv->next(r), 0);
+	assert_int_equal(drv->changes(r), 1);
+	drv->done(r);
+	assert_int_equal(drv->query(db, ins, a2, 3, &r), 0);
+	assert_int_equal(drv->next(r), 0);
+	drv->done(r);
+
+	assert_int_equal(drv->query(db, sel, NULL, 0, &r), 0);
+	assert_int_equal(drv->next(r), 1);
+	assert_int_equal(drv->col_int(r, 0), -5);
+	assert_true(drv->is_null(r, 1));
+	assert_false(drv->is_null(r, 2));
+	/* An empty blob: SQLite hands out NULL for its bytes, so only the
+	 * length is compared. */
+	(void)drv->col_text(r, 2, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(drv->next(r), 1);
+	assert_int_equal(drv->col_int(r, 0), 7);
+	assert_string_equal(drv->col_text(r, 1, &n), "seven");
+	assert_int_equal(n, 5);
+	assert_true(drv->is_null(r, 2));
+	assert_int_equal(drv->next(r), 1);
+	assert_int_equal(drv->col_int(r, 0), INT64_MAX);
+	assert_string_equal(drv->col_text(r, 1, NULL), "h\xc3\xa9llo");
+	p = drv->col_text(r, 2, &n);
+	assert_int_equal(n, 3);
+	assert_memory_equal(p, "\0\1\xff", 3);
+	/* Asking twice gives the same bytes. */
+	p = drv->col_text(r, 2, &n);
+	assert_int_equal(n, 3);
+	assert_memory_equal(p, "\0\1\xff", 3);
+	assert_int_equal(drv->next(r), 0);
+	drv->done(r);
+
+	/* SUM of a BIGINT is NUMERIC on PostgreSQL; a comparison is a
+	 * boolean there and an integer in SQLite. */
+	assert_int_equal(one_int(drv, db, agg, lim, 1, 0), 2);
+	assert_int_equal(one_int(drv, db, agg, lim, 1, 1), 2);
+	assert_int_equal(one_int(drv, db, agg, lim, 1, 2), 7);
+	assert_int_equal(one_int(drv, db, agg, lim, 1, 3), 1);
+
+	assert_int_equal(drv->query(db, upd, au, 2, &r), 0);
+	assert_int_equal(drv->next(r), 0);
+	assert_int_equal(drv->changes(r), 2);
+	drv->done(r);
+
+	quiet(true);
+	if (!drv->query(db, bad, NULL, 0, &r)) {
+		/* SQLite reports some errors only when stepping. */
+		int rc = drv->next(r);
+		drv->done(r);
+		assert_true(rc < 0);
+	}
+	quiet(false);
+
+	if (drv == &db_postgres) {
+		/* The statement cache is keyed by address but checks the
+		 * text: a reused buffer gets its own statement. */
+		char q[32];
+		snprintf(q, sizeof(q), "SELECT 1");
+		assert_int_equal(one_int(drv, db, q, NULL, 0, 0), 1);
+		snprintf(q, sizeof(q), "SELECT 22");
+		assert_int_equal(one_int(drv, db, q, NULL, 0, 0), 22);
+	}
+	assert_int_equal(drv->exec(db, "DROP TABLE dt"), 0);
+	drv->close(db);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	/* clang-format off */
+	const struct CMUnitTest tests[] = {
+		T(test_migrations_idempotent),
+		T(test_runs),
+		T(test_frontier_dedup),
+		T(test_frontier_lease),
+		T(test_frontier_set_retry),
+		T(test_transactions),
+		T(test_robots_binary),
+		T(test_pages),
+		T(test_capture_hostile_text),
+		T(test_driver),
+	};
+	/* clang-format on */
+	const char *pg = getenv("PATROLI_TEST_PG");
+	int failed;
+
+	log_set_level(LOG_WARN);
+	failed = cmocka_run_group_tests_name("store/sqlite", tests,
+					     group_sqlite, group_sqlite_end);
+	if (pg && *pg)
+		failed += cmocka_run_group_tests_name("store/postgres", tests,
+						      group_pg, group_pg_end);
+	else
+		fprintf(stderr, "test_store: PATROLI_TEST_PG not set, "
+				"PostgreSQL backend not tested\n");
+	return failed ? 1 : 0;
+}
