@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -376,6 +377,96 @@ static void test_frontier_lease(void **state)
 	assert_int_equal(store_frontier_release(st, run, "C", 0, NULL), 0);
 	leased_clear(&a);
 	leased_clear(&b);
+}
+
+/* Several processes leasing from one run at once: every URL is handed out
+ * exactly once (SKIP LOCKED on PostgreSQL, the write lock on SQLite). */
+#define RACE_URLS  120
+#define RACE_PROCS 3
+
+struct race_out {
+	int fd, n;
+};
+
+static void on_lease_fd(void *arg, const struct store_url *u)
+{
+	struct race_out *o = arg;
+	int64_t id = u->id;
+
+	if (write(o->fd, &id, sizeof(id)) != (ssize_t)sizeof(id))
+		_exit(4);
+	o->n++;
+}
+
+static void race_child(const char *uri, int64_t run, int fd, int k)
+{
+	struct race_out o = {fd, 1};
+	struct store *st;
+	char owner[16];
+
+	snprintf(owner, sizeof(owner), "w%d", k);
+	if (store_open(uri, &st))
+		_exit(2);
+	while (o.n > 0) {
+		o.n = 0;
+		if (store_frontier_lease(st, run, owner, 4, 1000, 9000,
+					 on_lease_fd, &o))
+			_exit(3);
+	}
+	store_close(st);
+	_exit(0);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void test_frontier_lease_concurrent(void **state)
+{
+	struct fx *f = *state;
+	struct store *st = f->st;
+	int64_t run = run_new(st), ids[RACE_URLS + 1];
+	struct store_frontier_counts c;
+	pid_t pid[RACE_PROCS];
+	int fds[2], total = 0, status;
+
+	assert_int_equal(store_begin(st), 0);
+	for (int i = 0; i < RACE_URLS; i++) {
+		char url[64];
+		snprintf(url, sizeof(url), "http://race.test/%d", i);
+		assert_int_equal(
+		    store_frontier_add(st, run, url, "race", 0, NULL), 0);
+	}
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(pipe(fds), 0);
+	for (int k = 0; k < RACE_PROCS; k++) {
+		pid[k] = fork();
+		assert_true(pid[k] >= 0);
+		if (!pid[k]) {
+			close(fds[0]);
+			race_child(f->uri, run, fds[1], k);
+		}
+	}
+	close(fds[1]);
+	while (total <= RACE_URLS &&
+	       read(fds[0], &ids[total], sizeof(ids[0])) == sizeof(ids[0]))
+		total++;
+	close(fds[0]);
+	for (int k = 0; k < RACE_PROCS; k++) {
+		assert_int_equal(waitpid(pid[k], &status, 0), pid[k]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	assert_int_equal(total, RACE_URLS);
+	qsort(ids, (size_t)total, sizeof(ids[0]), cmp_i64);
+	for (int i = 1; i < total; i++)
+		assert_true(ids[i] > ids[i - 1]);
+	assert_int_equal(store_frontier_counts(st, run, &c), 0);
+	assert_int_equal(c.leased, RACE_URLS);
+	assert_int_equal(c.queued, 0);
 }
 
 static void test_frontier_set_retry(void **state)
@@ -857,6 +948,7 @@ int main(void)
 		T(test_runs),
 		T(test_frontier_dedup),
 		T(test_frontier_lease),
+		T(test_frontier_lease_concurrent),
 		T(test_frontier_set_retry),
 		T(test_transactions),
 		T(test_robots_binary),
