@@ -148,8 +148,8 @@ static int group_pg_end(void **state)
 	struct db *db;
 
 	if (!db_postgres.open(cur->base, &db)) {
-		char *sql =
-		    xasprintf("DROP SCHEMA IF EXISTS %s CASCADE", cur->schema);
+		char *sql = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE",
+				      cur->schema);
 		db_postgres.exec(db, sql);
 		free(sql);
 		db_postgres.close(db);
@@ -289,19 +289,23 @@ static void test_frontier_dedup(void **state)
 	bool added = false;
 
 	assert_int_equal(
-	    store_frontier_add(st, run, "http://a.test/", "h", 0, &added), 0);
+		store_frontier_add(st, run, "http://a.test/", "h", 0, &added),
+		0);
 	assert_true(added);
 	assert_int_equal(
-	    store_frontier_add(st, run, "http://a.test/x", "h", 1, &added), 0);
+		store_frontier_add(st, run, "http://a.test/x", "h", 1, &added),
+		0);
 	assert_true(added);
 	assert_int_equal(
-	    store_frontier_add(st, run, "http://a.test/", "h", 3, &added), 0);
+		store_frontier_add(st, run, "http://a.test/", "h", 3, &added),
+		0);
 	assert_false(added);
 	assert_int_equal(
-	    store_frontier_add(st, run, "http://a.test/", "h", 0, NULL), 0);
+		store_frontier_add(st, run, "http://a.test/", "h", 0, NULL), 0);
 	/* Dedup is per run. */
 	assert_int_equal(
-	    store_frontier_add(st, other, "http://a.test/", "h", 0, &added), 0);
+		store_frontier_add(st, other, "http://a.test/", "h", 0, &added),
+		0);
 	assert_true(added);
 
 	assert_int_equal(store_frontier_counts(st, run, &c), 0);
@@ -323,7 +327,8 @@ static void test_frontier_lease(void **state)
 
 	/* The oldest URLs first, up to max. */
 	assert_int_equal(
-	    store_frontier_lease(st, run, "A", 3, 1000, 2000, on_lease, &a), 0);
+		store_frontier_lease(st, run, "A", 3, 1000, 2000, on_lease, &a),
+		0);
 	assert_int_equal(a.n, 3);
 	assert_true(leased_has(&a, "http://h0.test/p0"));
 	assert_true(leased_has(&a, "http://h1.test/p1"));
@@ -332,16 +337,16 @@ static void test_frontier_lease(void **state)
 		assert_int_equal(a.attempts[i], 0);
 
 	/* A second worker gets the rest; nobody gets a URL twice. */
-	assert_int_equal(
-	    store_frontier_lease(st, run, "B", 10, 1000, 3000, on_lease, &b),
-	    0);
+	assert_int_equal(store_frontier_lease(st, run, "B", 10, 1000, 3000,
+					      on_lease, &b),
+			 0);
 	assert_int_equal(b.n, 2);
 	assert_true(leased_has(&b, "http://h1.test/p3"));
 	assert_true(leased_has(&b, "http://h0.test/p4"));
 	leased_clear(&b);
-	assert_int_equal(
-	    store_frontier_lease(st, run, "B", 10, 1000, 3000, on_lease, &b),
-	    0);
+	assert_int_equal(store_frontier_lease(st, run, "B", 10, 1000, 3000,
+					      on_lease, &b),
+			 0);
 	assert_int_equal(b.n, 0);
 
 	assert_int_equal(store_frontier_counts(st, run, &c), 0);
@@ -366,9 +371,9 @@ static void test_frontier_lease(void **state)
 
 	/* Released URLs are leased again; the other run is untouched. */
 	leased_clear(&a);
-	assert_int_equal(
-	    store_frontier_lease(st, run, "C", 10, 4000, 5000, on_lease, &a),
-	    0);
+	assert_int_equal(store_frontier_lease(st, run, "C", 10, 4000, 5000,
+					      on_lease, &a),
+			 0);
 	assert_int_equal(a.n, 5);
 	assert_int_equal(store_frontier_counts(st, other, &c), 0);
 	assert_int_equal(c.queued, 1);
@@ -438,7 +443,7 @@ static void test_frontier_lease_concurrent(void **state)
 		char url[64];
 		snprintf(url, sizeof(url), "http://race.test/%d", i);
 		assert_int_equal(
-		    store_frontier_add(st, run, url, "race", 0, NULL), 0);
+			store_frontier_add(st, run, url, "race", 0, NULL), 0);
 	}
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(pipe(fds), 0);
@@ -479,7 +484,8 @@ static void test_frontier_set_retry(void **state)
 
 	add_urls(st, run, 5);
 	assert_int_equal(
-	    store_frontier_lease(st, run, "A", 5, 1000, 9000, on_lease, &a), 0);
+		store_frontier_lease(st, run, "A", 5, 1000, 9000, on_lease, &a),
+		0);
 	assert_int_equal(a.n, 5);
 	for (int i = 0; i < a.n; i++) {
 		const char *u = a.url[i];
@@ -498,8 +504,8 @@ static void test_frontier_set_retry(void **state)
 			rc = store_frontier_set(st, a.id[i], FRONTIER_DONE, "");
 		else {
 			id_retry = a.id[i];
-			rc =
-			    store_frontier_retry(st, a.id[i], 5000, "HTTP 503");
+			rc = store_frontier_retry(st, a.id[i], 5000,
+						  "HTTP 503");
 		}
 		assert_int_equal(rc, 0);
 	}
@@ -513,10 +519,12 @@ static void test_frontier_set_retry(void **state)
 	/* The retry waits for its not_before. */
 	leased_clear(&a);
 	assert_int_equal(
-	    store_frontier_lease(st, run, "A", 5, 4999, 9000, on_lease, &a), 0);
+		store_frontier_lease(st, run, "A", 5, 4999, 9000, on_lease, &a),
+		0);
 	assert_int_equal(a.n, 0);
 	assert_int_equal(
-	    store_frontier_lease(st, run, "A", 5, 5000, 9000, on_lease, &a), 0);
+		store_frontier_lease(st, run, "A", 5, 5000, 9000, on_lease, &a),
+		0);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.id[0], id_retry);
 	assert_string_equal(a.url[0], "http://h0.test/p4");
@@ -541,7 +549,7 @@ static void test_transactions(void **state)
 
 	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(
-	    store_frontier_add(st, run, "http://t/1", "h", 0, NULL), 0);
+		store_frontier_add(st, run, "http://t/1", "h", 0, NULL), 0);
 	assert_int_equal(store_rollback(st), 0);
 	assert_int_equal(store_frontier_counts(st, run, &c), 0);
 	assert_int_equal(c.queued, 0);
@@ -550,10 +558,10 @@ static void test_transactions(void **state)
 	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(
-	    store_frontier_add(st, run, "http://t/2", "h", 0, NULL), 0);
+		store_frontier_add(st, run, "http://t/2", "h", 0, NULL), 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(
-	    store_frontier_add(st, run, "http://t/3", "h", 0, NULL), 0);
+		store_frontier_add(st, run, "http://t/3", "h", 0, NULL), 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(store_frontier_counts(st, run, &c), 0);
 	assert_int_equal(c.queued, 2);
@@ -619,19 +627,19 @@ static struct store_capture cap(int64_t run, const char *url, const char *canon,
 				const char *final, const char *sha, int64_t at)
 {
 	return (struct store_capture){
-	    .run_id = run,
-	    .url = url,
-	    .canonical_url = canon,
-	    .final_url = final,
-	    .status = 200,
-	    .content_type = "text/html; charset=utf-8",
-	    .ip = "127.0.0.1",
-	    .sha256 = sha,
-	    .fetched_at = at,
-	    .warc_file = "warc/patroli-1.warc.gz",
-	    .warc_offset = at * 10,
-	    .warc_length = 321,
-	    .depth = 1,
+		.run_id = run,
+		.url = url,
+		.canonical_url = canon,
+		.final_url = final,
+		.status = 200,
+		.content_type = "text/html; charset=utf-8",
+		.ip = "127.0.0.1",
+		.sha256 = sha,
+		.fetched_at = at,
+		.warc_file = "warc/patroli-1.warc.gz",
+		.warc_offset = at * 10,
+		.warc_length = 321,
+		.depth = 1,
 	};
 }
 
@@ -803,8 +811,8 @@ static void test_capture_hostile_text(void **state)
 	assert_non_null(got.error);
 	if (!strcmp(cur->name, "postgres"))
 		assert_string_equal(
-		    got.content_type,
-		    "text/html; charset=\xef\xbf\xbdt\xef\xbf\xbd");
+			got.content_type,
+			"text/html; charset=\xef\xbf\xbdt\xef\xbf\xbd");
 	else
 		assert_string_equal(got.content_type, c.content_type);
 }
@@ -839,11 +847,11 @@ static void test_driver(void **state)
 	struct fx *f = *state;
 	const struct db_driver *drv = cur->schema ? &db_postgres : &db_sqlite;
 	static const char ins[] =
-	    "INSERT INTO dt (i, t, b) VALUES ($1, $2, $3)";
+		"INSERT INTO dt (i, t, b) VALUES ($1, $2, $3)";
 	static const char sel[] = "SELECT i, t, b FROM dt ORDER BY i";
 	static const char agg[] =
-	    "SELECT SUM(i), COUNT(*), MAX(i), MIN(i) < 0 FROM dt "
-	    "WHERE i < $1";
+		"SELECT SUM(i), COUNT(*), MAX(i), MIN(i) < 0 FROM dt "
+		"WHERE i < $1";
 	static const char upd[] = "UPDATE dt SET t = $1 WHERE i > $2";
 	static const char bad[] = "SELECT no_such_column FROM dt";
 	struct db_arg a1[] = {A_INT(INT64_MAX), A_TEXT("h\xc3\xa9llo"),
