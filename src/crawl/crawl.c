@@ -1,0 +1,1139 @@
+/*
+ * crawl.c - the scheduler: leases URLs from the store, keeps one queue per
+ * host, starts transfers when the host's politeness allows, and turns
+ * every finished transfer into evidence, a capture and new frontier rows.
+ *
+ * Politeness is ours, not libcurl's: a URL is handed to libcurl only when
+ * its host has robots.txt rules, a free connection slot and its delay has
+ * passed, so nothing sits in libcurl's queue burning its timeout.
+ *
+ * Results are committed in small batches (at most every 100 ms, and at
+ * most `concurrency` pages), each batch preceded by an fdatasync of the
+ * WARC file, so the store never points at evidence a crash could lose.
+ */
+#include "crawl/crawl_int.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crawl/robots.h"
+#include "html/html.h"
+#include "store/store.h"
+#include "warc/warc.h"
+
+#define MAX_HOPS 8
+#define ROBOTS_TTL_MS (24LL * 3600 * 1000)
+#define BATCH_MS 100
+
+enum robots_state { R_NONE, R_WAIT, R_READY };
+
+struct host {
+	char *key; /* scheme://host:port */
+	struct host *hnext;
+	enum robots_state rstate;
+	struct robots *robots;
+	int64_t delay_ms;
+	int active;
+	int64_t next_at; /* monotonic ms */
+	struct job *qhead, *qtail;
+	int64_t budget_used;
+	bool busy; /* listed in crawler.busy */
+};
+
+struct hop {
+	char *url;
+	int status;
+	char ip[64];
+	char sha[SHA256_HEX_LEN + 1];
+	char file[WARC_NAME_MAX];
+	int64_t at, off, len;
+	char *content_type;
+};
+
+struct job {
+	int64_t fid;
+	char *url; /* as leased */
+	char *cur; /* current hop */
+	int depth, attempts;
+	struct host *host;	   /* host of `cur` */
+	struct host *robots_for; /* non-NULL: this fetches its robots.txt */
+	struct job *next;	  /* in its host's queue */
+	struct job *aprev, *anext; /* in crawler.act while transferring */
+	struct hop hop[MAX_HOPS];
+	int nhop;
+	struct fetch f;
+};
+
+struct crawler {
+	struct store *st;
+	const struct crawl_opts *o;
+	int64_t run;
+	CURLM *multi;
+	struct warc_writer *warc;
+	struct host **htab;
+	size_t hcap, hcount;
+	struct host **busy;
+	size_t nbusy, busycap;
+	size_t inmem; /* leased jobs waiting in host queues */
+	int active;   /* transfers under way */
+	struct job *act; /* their jobs */
+	int active_pages;
+	int64_t pages_before; /* pages this run recorded before we started */
+	struct crawl_stats stats;
+	bool lease_empty;
+	int64_t next_lease_at;
+	bool limit;
+	int batch;
+	int64_t batch_at;
+	struct progress *prog;
+	struct url_rules rules;
+	struct url_trap_limits traps;
+	char **scope_keys; /* hosts, domains or prefixes of the seeds */
+	size_t nscope;
+	int64_t queued_hint;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* ---- hosts ------------------------------------------------------------ */
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static void host_rehash(struct crawler *c)
+{
+	size_t ncap = c->hcap ? c->hcap * 2 : 256;
+	struct host **nt = xcalloc(ncap, sizeof(*nt));
+
+	for (size_t i = 0; i < c->hcap; i++) {
+		struct host *h = c->htab[i], *next;
+		for (; h; h = next) {
+			size_t k = hash_str(h->key) & (ncap - 1);
+			next = h->hnext;
+			h->hnext = nt[k];
+			nt[k] = h;
+		}
+	}
+	free(c->htab);
+	c->htab = nt;
+	c->hcap = ncap;
+}
+
+static struct host *host_get(struct crawler *c, const char *key)
+{
+	size_t k;
+	struct host *h;
+
+	if (c->hcount >= c->hcap / 2)
+		host_rehash(c);
+	k = hash_str(key) & (c->hcap - 1);
+	for (h = c->htab[k]; h; h = h->hnext)
+		if (!strcmp(h->key, key))
+			return h;
+	h = xcalloc(1, sizeof(*h));
+	h->key = xstrdup(key);
+	h->delay_ms = c->o->delay_ms;
+	h->hnext = c->htab[k];
+	c->htab[k] = h;
+	c->hcount++;
+	return h;
+}
+
+static void host_mark_busy(struct crawler *c, struct host *h)
+{
+	if (h->busy)
+		return;
+	c->busy = xgrow(c->busy, &c->busycap, c->nbusy + 1, sizeof(*c->busy));
+	c->busy[c->nbusy++] = h;
+	h->busy = true;
+}
+
+static void host_push(struct crawler *c, struct host *h, struct job *j,
+		      bool front)
+{
+	j->host = h;
+	j->next = NULL;
+	if (front) {
+		j->next = h->qhead;
+		h->qhead = j;
+		if (!h->qtail)
+			h->qtail = j;
+	} else {
+		if (h->qtail)
+			h->qtail->next = j;
+		else
+			h->qhead = j;
+		h->qtail = j;
+	}
+	c->inmem++;
+	host_mark_busy(c, h);
+}
+
+static struct job *host_pop(struct crawler *c, struct host *h)
+{
+	struct job *j = h->qhead;
+
+	h->qhead = j->next;
+	if (!h->qhead)
+		h->qtail = NULL;
+	j->next = NULL;
+	c->inmem--;
+	return j;
+}
+
+/* The job's transfer, if any, goes with it. */
+static void job_free(struct crawler *c, struct job *j)
+{
+	if (!j)
+		return;
+	fetch_release(c->multi, &j->f);
+	for (int i = 0; i < j->nhop; i++) {
+		free(j->hop[i].url);
+		free(j->hop[i].content_type);
+	}
+	free(j->url);
+	free(j->cur);
+	free(j);
+}
+
+/* ---- batching --------------------------------------------------------- */
+
+static int batch_open(struct crawler *c)
+{
+	if (c->batch)
+		return 0;
+	c->batch_at = time_mono_ms();
+	c->batch = 1;
+	return store_begin(c->st);
+}
+
+/* Evidence first, then the rows that point at it. */
+static int batch_commit(struct crawler *c)
+{
+	int rc;
+
+	if (!c->batch)
+		return 0;
+	c->batch = 0;
+	if (warc_writer_flush(c->warc)) {
+		store_rollback(c->st);
+		return ERR_FAIL;
+	}
+	rc = store_commit(c->st);
+	if (rc)
+		store_rollback(c->st);
+	return rc;
+}
+
+static int batch_maybe_commit(struct crawler *c, bool force)
+{
+	if (!c->batch)
+		return 0;
+	if (force || c->batch > c->o->concurrency ||
+	    time_mono_ms() - c->batch_at >= BATCH_MS)
+		return batch_commit(c);
+	return 0;
+}
+
+/* ---- scope and discovery ---------------------------------------------- */
+
+static char *scope_key(const struct crawl_opts *o, const char *canon)
+{
+	char *host, *d;
+
+	switch (o->scope) {
+	case SCOPE_HOST:
+		return url_host(canon);
+	case SCOPE_DOMAIN:
+		host = url_host(canon);
+		d = url_domain(host);
+		free(host);
+		return d;
+	case SCOPE_PREFIX:
+		return xstrdup(canon);
+	}
+	return NULL;
+}
+
+static bool in_scope(struct crawler *c, const char *canon)
+{
+	char *k = c->o->scope == SCOPE_PREFIX ? NULL : scope_key(c->o, canon);
+	bool ok = false;
+
+	for (size_t i = 0; i < c->nscope && !ok; i++) {
+		if (c->o->scope == SCOPE_PREFIX)
+			ok = !strncmp(canon, c->scope_keys[i],
+				      strlen(c->scope_keys[i]));
+		else
+			ok = k && !strcmp(k, c->scope_keys[i]);
+	}
+	free(k);
+	return ok;
+}
+
+/* Add one discovered URL (absolute, not yet canonical) at `depth`. */
+static void discover(struct crawler *c, const char *raw, int depth)
+{
+	const char *why, *trap;
+	char *canon, *key;
+	struct host *h;
+	bool added = false;
+
+	if (depth > c->o->max_depth)
+		return;
+	canon = url_canon(raw, &c->rules, &why);
+	if (!canon)
+		return;
+	if (!in_scope(c, canon)) {
+		free(canon);
+		return;
+	}
+	key = url_host_key(canon);
+	if (!key) {
+		free(canon);
+		return;
+	}
+	trap = url_trap(canon, &c->traps);
+	h = host_get(c, key);
+	if (!trap && h->budget_used >= c->o->host_budget)
+		trap = "host URL budget exhausted";
+	if (trap) {
+		store_frontier_skip(c->st, c->run, canon, key, depth, trap);
+	} else if (!store_frontier_add(c->st, c->run, canon, key, depth,
+				       &added) &&
+		   added) {
+		h->budget_used++;
+		c->stats.discovered++;
+		c->lease_empty = false;
+	}
+	free(key);
+	free(canon);
+}
+
+struct link_ctx {
+	struct crawler *c;
+	int depth;
+};
+
+static void on_link(void *arg, const char *url, const char *rel)
+{
+	struct link_ctx *l = arg;
+
+	(void)rel;
+	discover(l->c, url, l->depth);
+}
+
+static void on_loc(void *arg, const char *loc)
+{
+	struct link_ctx *l = arg;
+
+	discover(l->c, loc, l->depth);
+}
+
+/* ---- leasing ---------------------------------------------------------- */
+
+static void on_lease(void *arg, const struct store_url *u)
+{
+	struct crawler *c = arg;
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->fid = u->id;
+	j->url = xstrdup(u->url);
+	j->cur = xstrdup(u->url);
+	j->depth = u->depth;
+	j->attempts = u->attempts;
+	host_push(c, host_get(c, u->host), j, false);
+}
+
+static int64_t pages_started(const struct crawler *c)
+{
+	return c->pages_before + c->stats.fetched + c->active_pages;
+}
+
+static void maybe_lease(struct crawler *c)
+{
+	int64_t now = time_mono_ms();
+	int want = c->o->concurrency * 8 - (int)c->inmem;
+
+	if (c->limit || want < c->o->concurrency || stop_requested)
+		return;
+	if (c->lease_empty && now < c->next_lease_at)
+		return;
+	if (c->o->max_pages &&
+	    pages_started(c) + (int64_t)c->inmem >= c->o->max_pages)
+		return;
+	/* Leases commit on their own so other workers see them at once. */
+	if (batch_commit(c))
+		return;
+	size_t before = c->inmem;
+	int64_t wall = time_now_ms();
+	store_frontier_lease(c->st, c->run, c->o->owner, want, wall,
+			     wall + c->o->lease_ms, on_lease, c);
+	c->lease_empty = c->inmem == before;
+	c->next_lease_at = now + 100;
+}
+
+/* ---- starting transfers ------------------------------------------------ */
+
+static int start_job(struct crawler *c, struct job *j)
+{
+	if (fetch_start(c->multi, &j->f, j->cur, c->o, j))
+		return ERR_FAIL;
+	c->active++;
+	j->anext = c->act;
+	if (c->act)
+		c->act->aprev = j;
+	c->act = j;
+	if (!j->robots_for)
+		c->active_pages++;
+	j->host->active++;
+	if (j->host->delay_ms > 0)
+		j->host->next_at = time_mono_ms() + j->host->delay_ms;
+	return 0;
+}
+
+static void robots_ready(struct crawler *c, struct host *h, int status,
+			 const char *body, size_t len);
+
+/* Use a cached robots.txt, or start fetching it. */
+static void robots_begin(struct crawler *c, struct host *h)
+{
+	struct store_robots r;
+	struct job *j;
+
+	if (!store_robots_get(c->st, h->key, &r) &&
+	    time_now_ms() - r.fetched_at < ROBOTS_TTL_MS) {
+		robots_ready(c, h, r.status, r.body, r.body_len);
+		return;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->fid = -1;
+	j->url = xasprintf("%s/robots.txt", h->key);
+	j->cur = xstrdup(j->url);
+	j->robots_for = h;
+	j->host = h;
+	h->rstate = R_WAIT;
+	if (start_job(c, j)) {
+		job_free(c, j);
+		robots_ready(c, h, 0, NULL, 0);
+	}
+}
+
+static void record_skip(struct crawler *c, struct job *j, const char *why)
+{
+	batch_open(c);
+	store_frontier_set(c->st, j->fid, FRONTIER_SKIPPED, why);
+	c->stats.skipped++;
+	job_free(c, j);
+}
+
+static bool robots_check(struct crawler *c, struct job *j)
+{
+	struct robots_verdict v;
+	struct buf target = BUF_INIT, why = BUF_INIT;
+	bool ok;
+
+	if (j->robots_for)
+		return true;
+	robots_url_target(j->cur, &target);
+	ok = robots_allowed(j->host->robots, c->o->agent, target.p, &v);
+	if (!ok) {
+		buf_puts(&why, "robots.txt: ");
+		robots_verdict_describe(&v, &why);
+		log_msg(LOG_DEBUG, "%s: %s", j->cur, why.p);
+		record_skip(c, j, why.p);
+	}
+	buf_release(&target);
+	buf_release(&why);
+	return ok;
+}
+
+static bool may_start_page(struct crawler *c)
+{
+	if (c->o->max_pages && pages_started(c) >= c->o->max_pages) {
+		c->limit = true;
+		return false;
+	}
+	return true;
+}
+
+static void dispatch_host(struct crawler *c, struct host *h, int64_t now)
+{
+	if (h->rstate == R_NONE) {
+		robots_begin(c, h);
+		return;
+	}
+	if (h->rstate != R_READY)
+		return;
+	while (h->qhead && h->active < c->o->per_host &&
+	       c->active < c->o->concurrency && now >= h->next_at &&
+	       !stop_requested) {
+		struct job *j;
+
+		if (!h->qhead->robots_for && !may_start_page(c))
+			return;
+		j = host_pop(c, h);
+		if (!robots_check(c, j))
+			continue;
+		if (start_job(c, j)) {
+			record_skip(c, j, "could not start transfer");
+			continue;
+		}
+	}
+}
+
+static void dispatch(struct crawler *c)
+{
+	int64_t now = time_mono_ms();
+	size_t k = 0;
+
+	for (size_t i = 0; i < c->nbusy; i++) {
+		struct host *h = c->busy[i];
+
+		if (c->active < c->o->concurrency)
+			dispatch_host(c, h, now);
+		if (h->qhead || h->rstate == R_NONE)
+			c->busy[k++] = h;
+		else
+			h->busy = false;
+	}
+	c->nbusy = k;
+}
+
+/* The soonest moment a waiting host may send again, for poll's timeout. */
+static int poll_timeout(struct crawler *c)
+{
+	int64_t now = time_mono_ms(), best = 100;
+
+	for (size_t i = 0; i < c->nbusy; i++) {
+		struct host *h = c->busy[i];
+		if (h->rstate == R_READY && h->qhead &&
+		    h->active < c->o->per_host)
+			best = MIN(best, MAX(0, h->next_at - now));
+	}
+	return (int)best;
+}
+
+/* ---- finishing transfers ----------------------------------------------- */
+
+static void robots_ready(struct crawler *c, struct host *h, int status,
+			 const char *body, size_t len)
+{
+	double delay;
+
+	robots_free(h->robots);
+	h->robots = robots_from_status(status, body, len);
+	h->rstate = R_READY;
+	delay = robots_crawl_delay(h->robots, c->o->agent);
+	if (delay * 1000 > (double)h->delay_ms)
+		h->delay_ms = (int64_t)(delay * 1000);
+	/* Sitemaps are lists of pages one hop from the site's root. */
+	for (size_t i = 0; i < robots_sitemap_count(h->robots); i++)
+		discover(c, robots_sitemap(h->robots, i), 1);
+	host_mark_busy(c, h);
+}
+
+/* Write the exchange to WARC and remember it as a hop of the job. */
+static struct hop *record_hop(struct crawler *c, struct job *j,
+			      const struct fetch_result *r, bool truncated)
+{
+	struct warc_fetch wf = {
+		.url = j->cur,
+		.ip = r->ip[0] ? r->ip : NULL,
+		.fetched_at = time_now_ms(),
+		.request = buf_slice(&j->f.req),
+		.response = buf_slice(&j->f.resp),
+		.truncated = truncated ? (j->f.over_cap ? WARC_TRUNC_LENGTH
+							: WARC_TRUNC_TIME)
+				       : WARC_TRUNC_NONE,
+	};
+	struct warc_written w;
+	struct hop *hp;
+
+	if (j->nhop >= MAX_HOPS)
+		return NULL;
+	hp = &j->hop[j->nhop];
+	memset(hp, 0, sizeof(*hp));
+	hp->url = xstrdup(j->cur);
+	hp->status = (int)r->status;
+	hp->at = wf.fetched_at;
+	snprintf(hp->ip, sizeof(hp->ip), "%s", r->ip);
+	hp->content_type = r->content_type ? xstrdup(r->content_type) : NULL;
+	j->nhop++;
+	if (!j->f.resp.len || warc_write_fetch(c->warc, &wf, &w))
+		return hp;
+	snprintf(hp->file, sizeof(hp->file), "%s", w.file);
+	hp->off = w.offset;
+	hp->len = w.length;
+	memcpy(hp->sha, w.payload_sha256, sizeof(hp->sha));
+	return hp;
+}
+
+static void add_capture(struct crawler *c, struct job *j, const struct hop *hp,
+			const char *url, const char *canonical,
+			const char *error)
+{
+	struct store_capture cap = {
+		.run_id = c->run,
+		.url = url,
+		.canonical_url = canonical,
+		.final_url = j->cur,
+		.status = hp ? hp->status : 0,
+		.content_type = hp ? hp->content_type : NULL,
+		.ip = hp && hp->ip[0] ? hp->ip : NULL,
+		.sha256 = hp && hp->sha[0] ? hp->sha : NULL,
+		.fetched_at = hp ? hp->at : time_now_ms(),
+		.warc_file = hp && hp->file[0] ? hp->file : NULL,
+		.warc_offset = hp ? hp->off : 0,
+		.warc_length = hp ? hp->len : 0,
+		.error = error,
+		.depth = j->depth,
+	};
+
+	store_capture_add(c->st, &cap);
+}
+
+/* The page is done, one way or another: captures for every hop (the final
+ * one last, so the page points at it), and the frontier row's last state. */
+static void finish_page(struct crawler *c, struct job *j, const char *canonical,
+			const char *error)
+{
+	const struct hop *last = j->nhop ? &j->hop[j->nhop - 1] : NULL;
+	const char *canon = canonical ? canonical : j->cur;
+
+	batch_open(c);
+	for (int i = 0; i + 1 < j->nhop; i++)
+		add_capture(c, j, &j->hop[i], j->hop[i].url, canon, NULL);
+	add_capture(c, j, last, j->url, canon, error);
+	store_frontier_set(c->st, j->fid,
+			   error ? FRONTIER_FAILED : FRONTIER_DONE, error);
+	c->stats.fetched++;
+	if (error) {
+		c->stats.errors++;
+		log_msg(LOG_DEBUG, "%s: %s", j->url, error);
+	}
+	job_free(c, j);
+}
+
+static bool retryable(const struct fetch_result *r)
+{
+	switch (r->code) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return true;
+	default:
+		break;
+	}
+	return r->status == 429 || r->status == 500 || r->status == 502 ||
+	       r->status == 503 || r->status == 504;
+}
+
+/* Seconds or an HTTP date in Retry-After; -1 when absent or nonsense. */
+static int64_t retry_after_ms(const struct fetch *f)
+{
+	struct warc_http_head h = {0};
+	struct slice v;
+	int64_t ms = -1, n;
+
+	if (!warc_http_parse_head(buf_slice(&f->resp), &h) &&
+	    warc_http_header(&h, "Retry-After", &v)) {
+		char tmp[64];
+		struct tm tm = {0};
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)MIN(v.n, 63), v.p);
+		if (!parse_i64(tmp, 0, 86400 * 365, &n))
+			ms = n * 1000;
+		else if (strptime(tmp, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+			ms = MAX(0, (int64_t)timegm(&tm) * 1000 -
+					    time_now_ms());
+	}
+	warc_http_head_release(&h);
+	return ms;
+}
+
+static bool try_retry(struct crawler *c, struct job *j,
+		      const struct fetch_result *r, const char *why)
+{
+	int64_t ra = retry_after_ms(&j->f), backoff;
+
+	if (!retryable(r) || j->attempts + 1 >= c->o->max_attempts)
+		return false;
+	backoff = 1000LL << MIN(j->attempts, 10);
+	if (ra > c->o->max_retry_after_ms)
+		return false; /* a server asking for hours gets an error */
+	backoff = MAX(backoff, ra);
+	if (r->status == 429)
+		j->host->next_at = time_mono_ms() + backoff;
+	batch_open(c);
+	store_frontier_retry(c->st, j->fid, time_now_ms() + backoff, why);
+	c->stats.retries++;
+	c->lease_empty = false;
+	job_free(c, j);
+	return true;
+}
+
+static const char *transfer_error(const struct job *j,
+				  const struct fetch_result *r, char *buf,
+				  size_t n)
+{
+	if (j->f.over_cap)
+		snprintf(buf, n, "body larger than the %lld-byte limit",
+			 (long long)j->f.max_body);
+	else if (r->code == CURLE_OPERATION_TIMEDOUT)
+		snprintf(buf, n, "timed out or too slow: %s",
+			 j->f.errbuf[0] ? j->f.errbuf
+					: curl_easy_strerror(r->code));
+	else
+		snprintf(buf, n, "%s", j->f.errbuf[0]
+					       ? j->f.errbuf
+					       : curl_easy_strerror(r->code));
+	return buf;
+}
+
+/* Follow a redirect ourselves: every hop is its own WARC exchange. */
+static bool follow_redirect(struct crawler *c, struct job *j,
+			    const struct fetch_result *r, char *err, size_t n)
+{
+	const char *why;
+	char *next = url_canon(r->redirect, &c->rules, &why), *key;
+
+	if (!next) {
+		snprintf(err, n, "redirect to an unusable URL (%s)", why);
+		return false;
+	}
+	for (int i = 0; i < j->nhop; i++)
+		if (!strcmp(j->hop[i].url, next)) {
+			snprintf(err, n, "redirect loop at %s", next);
+			free(next);
+			return false;
+		}
+	if (j->nhop > c->o->max_redirects) {
+		snprintf(err, n, "more than %d redirects", c->o->max_redirects);
+		free(next);
+		return false;
+	}
+	if (!j->robots_for && !in_scope(c, next)) {
+		snprintf(err, n, "redirect out of scope to %s", next);
+		free(next);
+		return false;
+	}
+	key = url_host_key(next);
+	free(j->cur);
+	j->cur = next;
+	fetch_release(c->multi, &j->f);
+	host_push(c, host_get(c, key), j, true);
+	free(key);
+	return true;
+}
+
+/* Parse what came back: links, canonical, sitemaps.  Returns the canonical
+ * URL (malloc'd) or NULL; sets *err on a body that could not be read. */
+static char *digest_body(struct crawler *c, struct job *j,
+			 const struct hop *hp, char *err, size_t n)
+{
+	struct warc_http_head head = {0};
+	struct buf body = BUF_INIT, utf8 = BUF_INIT;
+	struct link_ctx l = {c, j->depth + 1};
+	char *canonical = NULL;
+	int rc;
+
+	buf_init(&body, (size_t)c->o->max_body);
+	rc = warc_http_body(buf_slice(&j->f.resp), (size_t)c->o->max_body,
+			    &body, &head);
+	if (rc == ERR_LIMIT) {
+		snprintf(err, n, "decoded body larger than the %lld-byte "
+				 "limit (compression bomb?)",
+			 (long long)c->o->max_body);
+		goto out;
+	}
+	if (html_is_html(hp->content_type)) {
+		htmlDocPtr doc;
+
+		buf_init(&utf8, (size_t)c->o->max_body * 4);
+		html_to_utf8(hp->content_type, buf_slice(&body), &utf8, NULL);
+		doc = html_parse(buf_slice(&utf8), j->cur);
+		html_links(doc, j->cur, (size_t)c->o->max_links, on_link, &l,
+			   &canonical);
+		html_free(doc);
+	} else {
+		sitemap_parse(buf_slice(&body), j->cur, 50000, on_loc, &l);
+	}
+out:
+	warc_http_head_release(&head);
+	buf_release(&body);
+	buf_release(&utf8);
+	return canonical;
+}
+
+/* A declared canonical counts only within the page's registrable domain;
+ * otherwise a page could claim to be someone else's. */
+static char *accept_canonical(struct crawler *c, const char *page,
+			      char *declared)
+{
+	const char *why;
+	char *canon = declared ? url_canon(declared, &c->rules, &why) : NULL;
+	char *h1, *h2, *d1, *d2;
+	bool same;
+
+	free(declared);
+	if (!canon)
+		return NULL;
+	h1 = url_host(page);
+	h2 = url_host(canon);
+	d1 = url_domain(h1);
+	d2 = url_domain(h2);
+	same = d1 && d2 && !strcmp(d1, d2);
+	free(h1);
+	free(h2);
+	free(d1);
+	free(d2);
+	if (!same) {
+		free(canon);
+		return NULL;
+	}
+	return canon;
+}
+
+static void complete_page(struct crawler *c, struct job *j,
+			  const struct fetch_result *r)
+{
+	char err[512] = "";
+	const char *dup = NULL;
+	char *canonical = NULL;
+	struct hop *hp;
+	bool truncated = r->code != CURLE_OK;
+
+	if (r->code != CURLE_OK && !j->f.resp.len) {
+		transfer_error(j, r, err, sizeof(err));
+		if (!try_retry(c, j, r, err))
+			finish_page(c, j, NULL, err);
+		return;
+	}
+	hp = record_hop(c, j, r, truncated);
+	if (r->code != CURLE_OK) {
+		transfer_error(j, r, err, sizeof(err));
+		if (!try_retry(c, j, r, err))
+			finish_page(c, j, NULL, err);
+		return;
+	}
+	if (r->status >= 300 && r->status < 400 && r->redirect) {
+		if (follow_redirect(c, j, r, err, sizeof(err)))
+			return;
+		finish_page(c, j, NULL, err);
+		return;
+	}
+	if (r->status >= 400 || r->status < 200) {
+		snprintf(err, sizeof(err), "HTTP %ld", r->status);
+		if (!try_retry(c, j, r, err))
+			finish_page(c, j, NULL, err);
+		return;
+	}
+	canonical = digest_body(c, j, hp, err, sizeof(err));
+	canonical = accept_canonical(c, j->cur, canonical);
+	/* Identical bytes at another URL are the same page. */
+	if (!canonical && hp && hp->sha[0] &&
+	    !store_page_by_sha(c->st, c->run, hp->sha, &dup))
+		canonical = xstrdup(dup);
+	finish_page(c, j, canonical, err[0] ? err : NULL);
+	free(canonical);
+}
+
+static void complete_robots(struct crawler *c, struct job *j,
+			    const struct fetch_result *r)
+{
+	struct host *h = j->robots_for;
+	struct buf body = BUF_INIT;
+	struct store_robots rec = {0};
+	char err[256];
+	int status = r->code == CURLE_OK ? (int)r->status : ROBOTS_UNREACHABLE;
+
+	if (j->f.resp.len)
+		record_hop(c, j, r, r->code != CURLE_OK);
+	if (r->code == CURLE_OK && r->status >= 300 && r->status < 400 &&
+	    r->redirect && follow_redirect(c, j, r, err, sizeof(err)))
+		return; /* RFC 9309 2.3.1.2: follow at least five hops */
+	/* An over-size robots.txt is still parsed up to its limit. */
+	if (r->code == CURLE_WRITE_ERROR && j->f.over_cap)
+		status = 200;
+	buf_init(&body, ROBOTS_MAX_BYTES + 65536);
+	if (status >= 200 && status < 300)
+		warc_http_body(buf_slice(&j->f.resp), ROBOTS_MAX_BYTES + 65536,
+			       &body, NULL);
+	rec.status = status;
+	rec.body = body.p;
+	rec.body_len = body.len;
+	rec.fetched_at = time_now_ms();
+	batch_open(c);
+	/* 5xx and network failures are not cached: the next crawl asks
+	 * again rather than staying locked out for a day. */
+	if (status >= 200 && status < 500)
+		store_robots_put(c->st, h->key, &rec);
+	robots_ready(c, h, status, body.p, body.len);
+	buf_release(&body);
+	job_free(c, j);
+}
+
+static void act_remove(struct crawler *c, struct job *j)
+{
+	if (j->aprev)
+		j->aprev->anext = j->anext;
+	else
+		c->act = j->anext;
+	if (j->anext)
+		j->anext->aprev = j->aprev;
+	j->aprev = j->anext = NULL;
+}
+
+static void on_done(struct crawler *c, CURL *easy, CURLcode code)
+{
+	struct job *j = NULL;
+	struct fetch_result r;
+
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&j);
+	fetch_result(&j->f, code, &r);
+	act_remove(c, j);
+	c->active--;
+	j->host->active--;
+	if (!j->robots_for)
+		c->active_pages--;
+	c->stats.bytes += (int64_t)j->f.resp.len;
+	/* Either call ends with the job freed (its transfer with it) or, for
+	 * a redirect, re-queued with its transfer released. */
+	if (j->robots_for)
+		complete_robots(c, j, &r);
+	else
+		complete_page(c, j, &r);
+}
+
+static void reap(struct crawler *c)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(c->multi, &left)))
+		if (m->msg == CURLMSG_DONE)
+			on_done(c, m->easy_handle, m->data.result);
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+int crawl_create(struct store *st, const struct crawl_opts *o,
+		 int64_t *run_id)
+{
+	char *json = crawl_opts_to_json(o);
+	int rc = store_begin(st);
+
+	if (!rc)
+		rc = store_run_create(st, json, run_id);
+	for (size_t i = 0; !rc && i < o->nseeds; i++) {
+		struct url_rules rules = {
+			.drop_params = (const char *const *)o->drop_params,
+			.max_len = (size_t)o->max_url_len};
+		const char *why;
+		char *canon = url_canon(o->seeds[i], &rules, &why), *key;
+
+		if (!canon) {
+			rc = log_fail("seed %s: %s", o->seeds[i], why);
+			break;
+		}
+		key = url_host_key(canon);
+		rc = store_frontier_add(st, *run_id, canon, key, 0, NULL);
+		free(key);
+		free(canon);
+	}
+	if (rc)
+		store_rollback(st);
+	else
+		rc = store_commit(st);
+	free(json);
+	return rc;
+}
+
+static void scope_init(struct crawler *c)
+{
+	c->scope_keys = xcalloc(c->o->nseeds + 1, sizeof(char *));
+	for (size_t i = 0; i < c->o->nseeds; i++) {
+		const char *why;
+		char *canon = url_canon(c->o->seeds[i], &c->rules, &why);
+
+		if (canon)
+			c->scope_keys[c->nscope++] = scope_key(c->o, canon);
+		free(canon);
+	}
+}
+
+static int open_warc(struct crawler *c)
+{
+	char prefix[128];
+	struct warc_writer_opts wo = {
+		.data_dir = c->o->data_dir,
+		.subdir = "warc",
+		.prefix = prefix,
+	};
+	const char *info[] = {"software", "patroli/0.1",
+			      "robots", "obey (token patroli)", NULL};
+
+	snprintf(prefix, sizeof(prefix), "patroli-r%lld-%s",
+		 (long long)c->run, c->o->owner);
+	wo.info = info;
+	return warc_writer_open(&wo, &c->warc);
+}
+
+/* True when nothing is queued or leased for this run any more. */
+static bool frontier_exhausted(struct crawler *c)
+{
+	struct store_frontier_counts n;
+
+	if (store_frontier_counts(c->st, c->run, &n))
+		return true;
+	c->queued_hint = n.queued;
+	return n.queued == 0 && n.leased == 0;
+}
+
+static void loop(struct crawler *c)
+{
+	int running = 0;
+
+	for (;;) {
+		maybe_lease(c);
+		dispatch(c);
+		if (!c->active && !c->inmem && !c->nbusy) {
+			if (c->limit || stop_requested)
+				break;
+			batch_commit(c);
+			if (c->lease_empty && frontier_exhausted(c))
+				break;
+			/* Only retries waiting for their time are left. */
+			c->lease_empty = false;
+			c->next_lease_at = 0;
+			if (!c->inmem)
+				usleep(50 * 1000);
+			continue;
+		}
+		if (stop_requested && !c->active)
+			break;
+		curl_multi_perform(c->multi, &running);
+		reap(c);
+		batch_maybe_commit(c, false);
+		progress_update(c->prog, &c->stats,
+				c->queued_hint + (int64_t)c->inmem, c->active,
+				false);
+		if (c->active || c->nbusy)
+			curl_multi_poll(c->multi, NULL, 0,
+					c->active ? poll_timeout(c)
+						  : MAX(1, poll_timeout(c)),
+					NULL);
+	}
+}
+
+static void crawler_release(struct crawler *c)
+{
+	for (size_t i = 0; i < c->hcap; i++) {
+		struct host *h = c->htab[i], *next;
+		for (; h; h = next) {
+			next = h->hnext;
+			while (h->qhead)
+				job_free(c, host_pop(c, h));
+			robots_free(h->robots);
+			free(h->key);
+			free(h);
+		}
+	}
+	free(c->htab);
+	free(c->busy);
+	for (size_t i = 0; i < c->nscope; i++)
+		free(c->scope_keys[i]);
+	free(c->scope_keys);
+}
+
+/* Abort transfers still under way (on a stop request): their URLs go back
+ * to the queue with the lease release below. */
+static void abort_active(struct crawler *c)
+{
+	while (c->act) {
+		struct job *j = c->act;
+		act_remove(c, j);
+		c->active--;
+		job_free(c, j);
+	}
+}
+
+int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
+	      struct crawl_stats *out)
+{
+	struct crawler c = {.st = st, .o = o, .run = run_id};
+	struct store_frontier_counts n;
+	struct sigaction sa = {0}, old_int, old_term;
+	int64_t t0 = time_mono_ms();
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc = 0;
+
+	gmtime_r(&now, &tm);
+	c.rules.drop_params = (const char *const *)o->drop_params;
+	c.rules.max_len = (size_t)o->max_url_len;
+	c.traps.max_repeat = 3;
+	c.traps.max_params = 12;
+	c.traps.max_years_ahead = 2;
+	c.traps.current_year = tm.tm_year + 1900;
+	c.stats.run_id = run_id;
+	scope_init(&c);
+	/* Whatever a dead process of ours had leased is ours to redo. */
+	if (store_frontier_release(st, run_id, o->owner, time_now_ms(), NULL) ||
+	    store_frontier_counts(st, run_id, &n) || open_warc(&c)) {
+		crawler_release(&c);
+		return ERR_FAIL;
+	}
+	c.pages_before = n.done + n.failed;
+	c.multi = curl_multi_init();
+	curl_multi_setopt(c.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+			  (long)o->concurrency);
+	curl_multi_setopt(c.multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+			  (long)o->per_host);
+	c.prog = progress_new(o->progress);
+	stop_requested = 0;
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	loop(&c);
+
+	abort_active(&c);
+	rc = batch_commit(&c);
+	if (!rc && !stop_requested && (c.limit || frontier_exhausted(&c)))
+		rc = store_run_finish(st, run_id, "finished");
+	/* URLs leased but not fetched (limit or stop) go back to the queue. */
+	store_frontier_release(st, run_id, o->owner, time_now_ms(), NULL);
+	progress_update(c.prog, &c.stats, c.queued_hint, 0, true);
+	progress_free(c.prog);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (warc_writer_close(c.warc))
+		rc = ERR_FAIL;
+	crawler_release(&c);
+	curl_multi_cleanup(c.multi);
+	c.stats.limit_reached = c.limit;
+	c.stats.seconds = (double)(time_mono_ms() - t0) / 1000.0;
+	if (stop_requested && !rc)
+		rc = ERR_AGAIN;
+	*out = c.stats;
+	return rc;
+}

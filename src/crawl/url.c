@@ -1,0 +1,303 @@
+/*
+ * url.c - canonicalisation, scope and trap checks (see url.h).
+ */
+#include "crawl/url.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <libpsl.h>
+
+const char *const url_default_drop[] = {"utm_*", "fbclid", "gclid", "ref",
+					"sid",	 NULL};
+
+static bool drop_param(struct slice name, const struct url_rules *r)
+{
+	const char *const *list = r && r->drop_params ? r->drop_params
+						      : url_default_drop;
+	char tmp[128];
+
+	if (name.n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, name.p, name.n);
+	tmp[name.n] = '\0';
+	for (size_t i = 0; list[i]; i++)
+		if (!fnmatch(list[i], tmp, FNM_CASEFOLD))
+			return true;
+	return false;
+}
+
+static bool unreserved(int c)
+{
+	return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Upper-case percent escapes; decode those of unreserved characters. */
+static void norm_pct(const char *s, struct buf *out)
+{
+	for (; *s; s++) {
+		int h, l;
+
+		if (*s == '%' && (h = hexval(s[1])) >= 0 &&
+		    (l = hexval(s[2])) >= 0) {
+			int c = h * 16 + l;
+			if (unreserved(c))
+				buf_putc(out, (char)c);
+			else
+				buf_printf(out, "%%%02X", c);
+			s += 2;
+		} else {
+			buf_putc(out, *s);
+		}
+	}
+}
+
+/* Rebuild the query without tracking parameters; NULL if nothing is left. */
+static char *clean_query(const char *q, const struct url_rules *r)
+{
+	struct buf out = BUF_INIT;
+
+	while (*q) {
+		size_t n = strcspn(q, "&");
+		size_t k = strcspn(q, "=");
+		struct slice name = {q, MIN(n, k)};
+
+		if (n && !drop_param(name, r)) {
+			if (out.len)
+				buf_putc(&out, '&');
+			buf_append(&out, q, n);
+		}
+		q += n;
+		if (*q == '&')
+			q++;
+	}
+	if (!out.len) {
+		buf_release(&out);
+		return NULL;
+	}
+	return buf_detach(&out, NULL);
+}
+
+static char *canon_parts(CURLU *u, const struct url_rules *r,
+			 const char **why)
+{
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
+	char *query = NULL, *user = NULL, *res = NULL;
+	struct buf b = BUF_INIT;
+
+	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+	curl_url_get(u, CURLUPART_HOST, &host, 0);
+	curl_url_get(u, CURLUPART_PORT, &port, 0); /* NULL when default */
+	curl_url_get(u, CURLUPART_PATH, &path, 0);
+	curl_url_get(u, CURLUPART_QUERY, &query, 0);
+	curl_url_get(u, CURLUPART_USER, &user, 0);
+	if (!scheme || !host || !*host) {
+		*why = "no host";
+		goto out;
+	}
+	for (char *p = scheme; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (strcmp(scheme, "http") && strcmp(scheme, "https")) {
+		*why = "not http(s)";
+		goto out;
+	}
+	for (char *p = host; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	buf_printf(&b, "%s://", scheme);
+	buf_puts(&b, host);
+	if (port)
+		buf_printf(&b, ":%s", port);
+	norm_pct(path && *path ? path : "/", &b);
+	if (query && *query) {
+		char *q = clean_query(query, r);
+		if (q) {
+			buf_putc(&b, '?');
+			norm_pct(q, &b);
+			free(q);
+		}
+	}
+	res = buf_detach(&b, NULL);
+out:
+	buf_release(&b);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_free(query);
+	curl_free(user);
+	return res;
+}
+
+char *url_canon(const char *url, const struct url_rules *r, const char **why)
+{
+	size_t max = r && r->max_len ? r->max_len : 2048;
+	CURLU *u;
+	char *res = NULL;
+
+	*why = NULL;
+	if (strlen(url) > max) {
+		*why = "URL too long";
+		return NULL;
+	}
+	u = curl_url();
+	/* CURLU_URLENCODE percent-encodes spaces and non-ASCII so that the
+	 * canonical form is always a valid request target. */
+	if (curl_url_set(u, CURLUPART_URL, url,
+			 CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) !=
+	    CURLUE_OK) {
+		*why = "malformed URL";
+	} else {
+		curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+		res = canon_parts(u, r, why);
+	}
+	curl_url_cleanup(u);
+	if (res && strlen(res) > max) {
+		free(res);
+		res = NULL;
+		*why = "URL too long";
+	}
+	return res;
+}
+
+char *url_host_key(const char *canon_url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *res = NULL;
+
+	if (curl_url_set(u, CURLUPART_URL, canon_url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
+		    CURLUE_OK)
+		res = xasprintf("%s://%s:%s", scheme, host, port);
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return res;
+}
+
+char *url_host(const char *canon_url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *res = NULL;
+
+	if (curl_url_set(u, CURLUPART_URL, canon_url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		res = xstrdup(host);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return res;
+}
+
+char *url_domain(const char *host)
+{
+	const psl_ctx_t *psl = psl_builtin();
+	const char *d;
+
+	if (!psl || !host)
+		return host ? xstrdup(host) : NULL;
+	d = psl_registrable_domain(psl, host);
+	return xstrdup(d ? d : host);
+}
+
+static const char *const scope_names[] = {"host", "domain", "prefix"};
+
+int url_scope_parse(const char *s, enum url_scope *out)
+{
+	for (size_t i = 0; i < ARRAY_LEN(scope_names); i++)
+		if (!strcmp(s, scope_names[i])) {
+			*out = (enum url_scope)i;
+			return 0;
+		}
+	return ERR_INPUT;
+}
+
+const char *url_scope_name(enum url_scope s)
+{
+	return scope_names[s];
+}
+
+/* Count how often the most frequent path segment occurs. */
+static int max_segment_repeat(const char *path, size_t n)
+{
+	struct slice seg[64];
+	size_t nseg = 0;
+	int best = 0;
+
+	for (size_t i = 0; i < n && nseg < ARRAY_LEN(seg);) {
+		size_t k = i;
+		while (k < n && path[k] != '/')
+			k++;
+		if (k > i)
+			seg[nseg++] = (struct slice){path + i, k - i};
+		i = k + 1;
+	}
+	for (size_t i = 0; i < nseg; i++) {
+		int c = 0;
+		for (size_t k = 0; k < nseg; k++)
+			c += seg[k].n == seg[i].n &&
+			     !memcmp(seg[k].p, seg[i].p, seg[i].n);
+		best = MAX(best, c);
+	}
+	return best;
+}
+
+/* Years written as 19xx/20xx followed by a month ("2031-04", "2031/04",
+ * "year=2031&month=4" is covered by the first form only when adjacent). */
+static bool bad_year(const char *s, const struct url_trap_limits *l)
+{
+	for (const char *p = s; *p; p++) {
+		int y;
+
+		if (!isdigit((unsigned char)p[0]) || (p > s && isdigit((unsigned char)p[-1])))
+			continue;
+		if (!(p[0] == '1' && p[1] == '9') && !(p[0] == '2' && p[1] == '0'))
+			continue;
+		if (!isdigit((unsigned char)p[2]) || !isdigit((unsigned char)p[3]) ||
+		    isdigit((unsigned char)p[4]))
+			continue;
+		if (!strchr("-/_.", p[4]) || !isdigit((unsigned char)p[5]))
+			continue;
+		y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 +
+		    (p[2] - '0') * 10 + (p[3] - '0');
+		if (y < 1990 || y > l->current_year + l->max_years_ahead)
+			return true;
+	}
+	return false;
+}
+
+const char *url_trap(const char *canon_url, const struct url_trap_limits *l)
+{
+	const char *path = strstr(canon_url, "://");
+	const char *q;
+	size_t plen;
+	int params = 0;
+
+	path = path ? strchr(path + 3, '/') : NULL;
+	if (!path)
+		return NULL;
+	q = strchr(path, '?');
+	plen = q ? (size_t)(q - path) : strlen(path);
+	if (max_segment_repeat(path, plen) > l->max_repeat)
+		return "repeated path segments";
+	for (const char *p = q; p && *p; p = strchr(p + 1, '&'))
+		params++;
+	if (params > l->max_params)
+		return "too many query parameters";
+	if (l->max_years_ahead >= 0 && bad_year(path, l))
+		return "calendar beyond the date window";
+	return NULL;
+}

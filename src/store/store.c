@@ -1,0 +1,576 @@
+/*
+ * store.c - opening a store and the crawl's queries (runs, frontier, robots
+ * cache, pages and captures).  Portable SQL only: $n placeholders numbered
+ * in order, ON CONFLICT for upserts, RETURNING, no engine-specific
+ * functions.  Where the dialects must differ the driver supplies the piece
+ * (begin_sql, lock_rows) and the statement is assembled once at open.
+ */
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct db_driver *pick_driver(const char *uri)
+{
+	if (!strncmp(uri, "postgres://", 11) ||
+	    !strncmp(uri, "postgresql://", 13))
+		return &db_postgres;
+	return &db_sqlite;
+}
+
+int st_query(struct store *st, const char *sql, const struct db_arg *args,
+	     int nargs, struct db_rows **out)
+{
+	return st->drv->query(st->db, sql, args, nargs, out);
+}
+
+int st_exec(struct store *st, const char *sql, const struct db_arg *args,
+	    int nargs, int64_t *changes)
+{
+	struct db_rows *r;
+	int rc = st_query(st, sql, args, nargs, &r);
+
+	if (rc)
+		return rc;
+	while ((rc = st->drv->next(r)) > 0)
+		;
+	if (!rc && changes)
+		*changes = st->drv->changes(r);
+	st->drv->done(r);
+	return rc < 0 ? rc : 0;
+}
+
+int st_int(struct store *st, const char *sql, const struct db_arg *args,
+	   int nargs, int64_t *out)
+{
+	struct db_rows *r;
+	int rc = st_query(st, sql, args, nargs, &r);
+
+	if (rc)
+		return rc;
+	rc = st->drv->next(r);
+	if (rc > 0)
+		*out = st->drv->col_int(r, 0);
+	st->drv->done(r);
+	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+}
+
+const char *st_text(struct store *st, struct db_rows *r, int col)
+{
+	if (st->drv->is_null(r, col))
+		return NULL;
+	return st->drv->col_text(r, col, NULL);
+}
+
+int store_open(const char *uri, struct store **out)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+
+	st->drv = pick_driver(uri);
+	st->uri = xstrdup(uri);
+	if (st->drv->open(uri, &st->db)) {
+		free(st->uri);
+		free(st);
+		return ERR_FAIL;
+	}
+	if (store_migrate_apply(st)) {
+		store_close(st);
+		return ERR_FAIL;
+	}
+	*out = st;
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	if (st->tx_depth)
+		st->drv->exec(st->db, "ROLLBACK");
+	st->drv->close(st->db);
+	buf_release(&st->scratch);
+	buf_release(&st->scratch2);
+	free(st->uri);
+	free(st);
+}
+
+const char *store_backend(const struct store *st)
+{
+	return st->drv->name;
+}
+
+int store_migrate(struct store *st)
+{
+	return store_migrate_apply(st);
+}
+
+/* Nested begin/commit pairs become savepoints inside the outermost
+ * transaction, so a helper can make itself atomic without knowing whether
+ * its caller batches, and its rollback undoes only its own writes (and, on
+ * PostgreSQL, clears the error state that would fail the rest of the
+ * batch). */
+static const char *const sp_sql[][3] = {
+	/* begin, commit, rollback at depth >= 2 */
+	{"SAVEPOINT s", "RELEASE SAVEPOINT s",
+	 "ROLLBACK TO SAVEPOINT s; RELEASE SAVEPOINT s"},
+};
+
+int store_begin(struct store *st)
+{
+	const char *sql = st->tx_depth ? sp_sql[0][0] : st->drv->begin_sql;
+
+	if (st->drv->exec(st->db, sql))
+		return ERR_FAIL;
+	st->tx_depth++;
+	return 0;
+}
+
+int store_commit(struct store *st)
+{
+	if (!st->tx_depth)
+		die("store_commit without store_begin");
+	st->tx_depth--;
+	return st->drv->exec(st->db, st->tx_depth ? sp_sql[0][1] : "COMMIT");
+}
+
+int store_rollback(struct store *st)
+{
+	if (!st->tx_depth)
+		return 0;
+	st->tx_depth--;
+	return st->drv->exec(st->db,
+			     st->tx_depth ? sp_sql[0][2] : "ROLLBACK");
+}
+
+/* ---- crawl runs ------------------------------------------------------ */
+
+int store_run_create(struct store *st, const char *config_json, int64_t *id)
+{
+	static const char q[] = "INSERT INTO crawl_run (config, status, "
+				"started_at) VALUES ($1, 'running', $2) "
+				"RETURNING id";
+	struct db_arg a[] = {A_TEXT(config_json), A_INT(time_now_ms())};
+
+	return st_int(st, q, a, NARGS(a), id);
+}
+
+static int run_row(struct store *st, const char *q, const struct db_arg *a,
+		   int n, struct store_run *out)
+{
+	struct db_rows *r;
+	int rc = st_query(st, q, a, n, &r);
+
+	if (rc)
+		return rc;
+	rc = st->drv->next(r);
+	if (rc > 0) {
+		buf_reset(&st->scratch);
+		buf_puts(&st->scratch, st_text(st, r, 1));
+		buf_reset(&st->scratch2);
+		buf_puts(&st->scratch2, st_text(st, r, 2));
+		out->id = st->drv->col_int(r, 0);
+		out->config = st->scratch.p;
+		out->status = st->scratch2.p;
+		out->started_at = st->drv->col_int(r, 3);
+		out->finished_at = st->drv->is_null(r, 4)
+					   ? 0
+					   : st->drv->col_int(r, 4);
+	}
+	st->drv->done(r);
+	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+}
+
+int store_run_unfinished(struct store *st, struct store_run *out)
+{
+	static const char q[] = "SELECT id, config, status, started_at, "
+				"finished_at FROM crawl_run WHERE status = "
+				"'running' ORDER BY id DESC LIMIT 1";
+
+	return run_row(st, q, NULL, 0, out);
+}
+
+int store_run_get(struct store *st, int64_t id, struct store_run *out)
+{
+	static const char q[] = "SELECT id, config, status, started_at, "
+				"finished_at FROM crawl_run WHERE id = $1";
+	struct db_arg a[] = {A_INT(id)};
+
+	return run_row(st, q, a, NARGS(a), out);
+}
+
+int store_run_finish(struct store *st, int64_t id, const char *status)
+{
+	static const char q[] = "UPDATE crawl_run SET status = $1, "
+				"finished_at = $2 WHERE id = $3";
+	struct db_arg a[] = {A_TEXT(status), A_INT(time_now_ms()), A_INT(id)};
+
+	return st_exec(st, q, a, NARGS(a), NULL);
+}
+
+/* ---- frontier -------------------------------------------------------- */
+
+int store_frontier_add(struct store *st, int64_t run, const char *url,
+		       const char *host, int depth, bool *added)
+{
+	static const char q[] = "INSERT INTO frontier (run_id, url, host, "
+				"depth) VALUES ($1, $2, $3, $4) "
+				"ON CONFLICT (run_id, url) DO NOTHING";
+	struct db_arg a[] = {A_INT(run), A_TEXT(url), A_TEXT(host),
+			     A_INT(depth)};
+	int64_t n = 0;
+	int rc = st_exec(st, q, a, NARGS(a), &n);
+
+	if (added)
+		*added = n > 0;
+	return rc;
+}
+
+int store_frontier_skip(struct store *st, int64_t run, const char *url,
+			const char *host, int depth, const char *reason)
+{
+	static const char q[] = "INSERT INTO frontier (run_id, url, host, "
+				"depth, state, reason) VALUES ($1, $2, $3, $4, "
+				"$5, $6) ON CONFLICT (run_id, url) DO NOTHING";
+	struct db_arg a[] = {A_INT(run),   A_TEXT(url),
+			     A_TEXT(host), A_INT(depth),
+			     A_INT(FRONTIER_SKIPPED), A_TEXT(reason)};
+
+	return st_exec(st, q, a, NARGS(a), NULL);
+}
+
+int store_frontier_lease(struct store *st, int64_t run, const char *owner,
+			 int max, int64_t now, int64_t lease_until,
+			 void (*fn)(void *arg, const struct store_url *u),
+			 void *arg)
+{
+	/* Built once per process: the driver adds row locking where the
+	 * engine has it, so concurrent workers skip each other's rows. */
+	static char *q_sqlite, *q_pg;
+	char **q = st->drv == &db_sqlite ? &q_sqlite : &q_pg;
+	struct db_arg a[] = {A_TEXT(owner), A_INT(lease_until), A_INT(run),
+			     A_INT(now), A_INT(max)};
+	struct db_rows *r;
+	int rc;
+
+	if (!*q)
+		*q = xasprintf(
+			"UPDATE frontier SET state = 1, lease_owner = $1, "
+			"lease_until = $2 WHERE id IN (SELECT id FROM frontier "
+			"WHERE run_id = $3 AND state = 0 AND not_before <= $4 "
+			"ORDER BY id LIMIT $5%s) RETURNING id, url, host, "
+			"depth, attempts, not_before",
+			st->drv->lock_rows);
+	rc = st_query(st, *q, a, NARGS(a), &r);
+	if (rc)
+		return rc;
+	while ((rc = st->drv->next(r)) > 0) {
+		struct store_url u = {
+			.id = st->drv->col_int(r, 0),
+			.url = st_text(st, r, 1),
+			.host = st_text(st, r, 2),
+			.depth = (int)st->drv->col_int(r, 3),
+			.attempts = (int)st->drv->col_int(r, 4),
+			.not_before = st->drv->col_int(r, 5),
+		};
+		fn(arg, &u);
+	}
+	st->drv->done(r);
+	return rc < 0 ? rc : 0;
+}
+
+int store_frontier_release(struct store *st, int64_t run, const char *owner,
+			   int64_t now, int64_t *n)
+{
+	static const char q[] =
+		"UPDATE frontier SET state = 0, lease_owner = NULL, "
+		"lease_until = NULL WHERE run_id = $1 AND state = 1 AND "
+		"(lease_until < $2 OR lease_owner = $3)";
+	struct db_arg a[] = {A_INT(run), A_INT(now), A_TEXT(owner)};
+
+	return st_exec(st, q, a, NARGS(a), n);
+}
+
+int store_frontier_set(struct store *st, int64_t id, enum frontier_state s,
+		       const char *reason)
+{
+	static const char q[] = "UPDATE frontier SET state = $1, reason = $2, "
+				"lease_owner = NULL, lease_until = NULL, "
+				"attempts = attempts + 1 WHERE id = $3";
+	struct db_arg a[] = {A_INT(s), A_TEXT(reason), A_INT(id)};
+
+	return st_exec(st, q, a, NARGS(a), NULL);
+}
+
+int store_frontier_retry(struct store *st, int64_t id, int64_t not_before,
+			 const char *reason)
+{
+	static const char q[] = "UPDATE frontier SET state = 0, reason = $1, "
+				"not_before = $2, lease_owner = NULL, "
+				"lease_until = NULL, attempts = attempts + 1 "
+				"WHERE id = $3";
+	struct db_arg a[] = {A_TEXT(reason), A_INT(not_before), A_INT(id)};
+
+	return st_exec(st, q, a, NARGS(a), NULL);
+}
+
+int store_frontier_counts(struct store *st, int64_t run,
+			  struct store_frontier_counts *out)
+{
+	static const char q[] = "SELECT state, COUNT(*) FROM frontier WHERE "
+				"run_id = $1 GROUP BY state";
+	struct db_arg a[] = {A_INT(run)};
+	struct db_rows *r;
+	int rc = st_query(st, q, a, NARGS(a), &r);
+
+	memset(out, 0, sizeof(*out));
+	if (rc)
+		return rc;
+	while ((rc = st->drv->next(r)) > 0) {
+		int64_t n = st->drv->col_int(r, 1);
+		switch (st->drv->col_int(r, 0)) {
+		case FRONTIER_QUEUED:
+			out->queued = n;
+			break;
+		case FRONTIER_LEASED:
+			out->leased = n;
+			break;
+		case FRONTIER_DONE:
+			out->done = n;
+			break;
+		case FRONTIER_FAILED:
+			out->failed = n;
+			break;
+		case FRONTIER_SKIPPED:
+			out->skipped = n;
+			break;
+		}
+	}
+	st->drv->done(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- robots.txt cache ------------------------------------------------ */
+
+int store_robots_get(struct store *st, const char *host,
+		     struct store_robots *out)
+{
+	static const char q[] = "SELECT status, body, fetched_at FROM robots "
+				"WHERE host = $1";
+	struct db_arg a[] = {A_TEXT(host)};
+	struct db_rows *r;
+	int rc = st_query(st, q, a, NARGS(a), &r);
+
+	if (rc)
+		return rc;
+	rc = st->drv->next(r);
+	if (rc > 0) {
+		size_t n = 0;
+		const char *p = st->drv->col_text(r, 1, &n);
+		buf_reset(&st->scratch);
+		buf_append(&st->scratch, p ? p : "", p ? n : 0);
+		out->status = (int)st->drv->col_int(r, 0);
+		out->body = st->scratch.p;
+		out->body_len = st->scratch.len;
+		out->fetched_at = st->drv->col_int(r, 2);
+	}
+	st->drv->done(r);
+	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+}
+
+int store_robots_put(struct store *st, const char *host,
+		     const struct store_robots *rb)
+{
+	static const char q[] =
+		"INSERT INTO robots (host, status, body, fetched_at) VALUES "
+		"($1, $2, $3, $4) ON CONFLICT (host) DO UPDATE SET status = "
+		"excluded.status, body = excluded.body, fetched_at = "
+		"excluded.fetched_at";
+	struct db_arg a[] = {A_TEXT(host), A_INT(rb->status),
+			     A_BLOB(rb->body ? rb->body : "", rb->body_len),
+			     A_INT(rb->fetched_at)};
+
+	return st_exec(st, q, a, NARGS(a), NULL);
+}
+
+/* ---- pages and captures ---------------------------------------------- */
+
+int store_capture_add(struct store *st, const struct store_capture *c)
+{
+	static const char q_page[] =
+		"INSERT INTO page (canonical_url) VALUES ($1) ON CONFLICT "
+		"(canonical_url) DO UPDATE SET canonical_url = "
+		"excluded.canonical_url RETURNING id";
+	static const char q_cap[] =
+		"INSERT INTO capture (run_id, page_id, url, final_url, status, "
+		"content_type, ip, sha256, fetched_at, warc_file, warc_offset, "
+		"warc_length, error, depth) VALUES ($1, $2, $3, $4, $5, $6, "
+		"$7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
+	static const char q_link[] = "UPDATE page SET capture_id = $1 WHERE "
+				     "id = $2";
+	const char *canon = c->canonical_url ? c->canonical_url : c->url;
+	struct db_arg ap[] = {A_TEXT(canon)};
+	int64_t page = 0, cap = 0;
+	int rc;
+
+	if ((rc = store_begin(st)))
+		return rc;
+	rc = st_int(st, q_page, ap, NARGS(ap), &page);
+	if (!rc) {
+		bool warc = c->warc_file != NULL;
+		struct db_arg a[] = {
+			A_INT(c->run_id),
+			A_INT(page),
+			A_TEXT(c->url),
+			A_TEXT(c->final_url),
+			A_INT(c->status),
+			A_TEXT(c->content_type),
+			A_TEXT(c->ip),
+			A_TEXT(c->sha256),
+			A_INT(c->fetched_at),
+			A_TEXT(c->warc_file),
+			warc ? A_INT(c->warc_offset) : A_TEXT(NULL),
+			warc ? A_INT(c->warc_length) : A_TEXT(NULL),
+			A_TEXT(c->error),
+			A_INT(c->depth),
+		};
+		rc = st_int(st, q_cap, a, NARGS(a), &cap);
+	}
+	if (!rc) {
+		struct db_arg al[] = {A_INT(cap), A_INT(page)};
+		rc = st_exec(st, q_link, al, NARGS(al), NULL);
+	}
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st);
+}
+
+int store_page_by_sha(struct store *st, int64_t run, const char *sha256,
+		      const char **out)
+{
+	static const char q[] =
+		"SELECT p.canonical_url FROM capture c JOIN page p ON p.id = "
+		"c.page_id WHERE c.run_id = $1 AND c.sha256 = $2 AND c.error "
+		"IS NULL ORDER BY c.id LIMIT 1";
+	struct db_arg a[] = {A_INT(run), A_TEXT(sha256)};
+	struct db_rows *r;
+	int rc = st_query(st, q, a, NARGS(a), &r);
+
+	if (rc)
+		return rc;
+	rc = st->drv->next(r);
+	if (rc > 0) {
+		buf_reset(&st->scratch);
+		buf_puts(&st->scratch, st_text(st, r, 0));
+		*out = st->scratch.p;
+	}
+	st->drv->done(r);
+	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+}
+
+#define CAPTURE_COLS                                                          \
+	"c.run_id, c.url, p.canonical_url, c.final_url, c.status, "           \
+	"c.content_type, c.ip, c.sha256, c.fetched_at, c.warc_file, "         \
+	"c.warc_offset, c.warc_length, c.error, c.depth"
+
+static void capture_from_row(struct store *st, struct db_rows *r,
+			     struct store_capture *c)
+{
+	c->run_id = st->drv->col_int(r, 0);
+	c->url = st_text(st, r, 1);
+	c->canonical_url = st_text(st, r, 2);
+	c->final_url = st_text(st, r, 3);
+	c->status = (int)st->drv->col_int(r, 4);
+	c->content_type = st_text(st, r, 5);
+	c->ip = st_text(st, r, 6);
+	c->sha256 = st_text(st, r, 7);
+	c->fetched_at = st->drv->col_int(r, 8);
+	c->warc_file = st_text(st, r, 9);
+	c->warc_offset = st->drv->col_int(r, 10);
+	c->warc_length = st->drv->col_int(r, 11);
+	c->error = st_text(st, r, 12);
+	c->depth = (int)st->drv->col_int(r, 13);
+}
+
+/* Copy a capture's strings into the store's scratch space so they outlive
+ * the result set (the contract: valid until the next store call). */
+static void capture_keep(struct store *st, struct store_capture *c)
+{
+	const char **f[] = {&c->url,	 &c->canonical_url, &c->final_url,
+			    &c->content_type, &c->ip, &c->sha256,
+			    &c->warc_file, &c->error};
+	size_t off[ARRAY_LEN(f)];
+
+	buf_reset(&st->scratch);
+	for (size_t i = 0; i < ARRAY_LEN(f); i++) {
+		off[i] = *f[i] ? st->scratch.len : SIZE_MAX;
+		if (*f[i])
+			buf_append(&st->scratch, *f[i], strlen(*f[i]) + 1);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(f); i++)
+		*f[i] = off[i] == SIZE_MAX ? NULL : st->scratch.p + off[i];
+}
+
+int store_page_find(struct store *st, const char *url,
+		    struct store_capture *out)
+{
+	static const char q[] =
+		"SELECT " CAPTURE_COLS " FROM page p JOIN capture c ON c.id = "
+		"p.capture_id WHERE p.canonical_url = $1 OR p.id IN (SELECT "
+		"page_id FROM capture WHERE url = $1 OR final_url = $1) "
+		"ORDER BY c.id DESC LIMIT 1";
+	struct db_arg a[] = {A_TEXT(url)};
+	struct db_rows *r;
+	int rc = st_query(st, q, a, NARGS(a), &r);
+
+	if (rc)
+		return rc;
+	rc = st->drv->next(r);
+	if (rc > 0) {
+		capture_from_row(st, r, out);
+		capture_keep(st, out);
+	}
+	st->drv->done(r);
+	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+}
+
+static int each_capture(struct store *st, const char *q,
+			int (*fn)(void *arg, const struct store_capture *c),
+			void *arg)
+{
+	struct db_rows *r;
+	int rc = st_query(st, q, NULL, 0, &r), stop = 0;
+
+	if (rc)
+		return rc;
+	while (!stop && (rc = st->drv->next(r)) > 0) {
+		struct store_capture c;
+		capture_from_row(st, r, &c);
+		stop = fn(arg, &c);
+	}
+	st->drv->done(r);
+	return rc < 0 ? rc : stop < 0 ? stop : 0;
+}
+
+int store_page_each(struct store *st,
+		    int (*fn)(void *arg, const struct store_capture *c),
+		    void *arg)
+{
+	static const char q[] = "SELECT " CAPTURE_COLS
+				" FROM page p JOIN capture c ON c.id = "
+				"p.capture_id ORDER BY p.canonical_url";
+
+	return each_capture(st, q, fn, arg);
+}
+
+int store_capture_each(struct store *st,
+		       int (*fn)(void *arg, const struct store_capture *c),
+		       void *arg)
+{
+	static const char q[] = "SELECT " CAPTURE_COLS
+				" FROM capture c JOIN page p ON p.id = "
+				"c.page_id ORDER BY c.id";
+
+	return each_capture(st, q, fn, arg);
+}

@@ -1,0 +1,144 @@
+/*
+ * store.h - the one place patroli keeps state.  All SQL lives behind this
+ * header: callers see domain operations, never a database handle, a
+ * statement or a dialect.  Two backends implement it: SQLite (a file path,
+ * the default) and PostgreSQL (a postgres:// or postgresql:// URI).
+ *
+ * Ownership: strings inside structs filled by store_* calls are owned by
+ * the store and stay valid only until the next store_* call on the same
+ * store, unless a comment says otherwise.  Callback variants hand out
+ * pointers valid for the duration of the callback only.
+ *
+ * Errors: 0 on success, negative ERR_* (already logged) on failure.
+ */
+#ifndef PATROLI_STORE_H
+#define PATROLI_STORE_H
+
+#include "base/base.h"
+
+struct store;
+
+/* Open a store.  `uri` is a file path (SQLite) or postgres://...  The schema
+ * is migrated to the newest version on open. */
+int store_open(const char *uri, struct store **out);
+void store_close(struct store *st);
+/* "sqlite" or "postgres". */
+const char *store_backend(const struct store *st);
+/* Current schema version, and apply pending migrations (idempotent). */
+int store_schema_version(struct store *st, int *version);
+int store_migrate(struct store *st);
+
+/* Group many writes into one transaction (batching makes the crawl fast;
+ * a crash loses at most the open batch, never a committed one). */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+int store_rollback(struct store *st);
+
+/* ---- crawl runs ----------------------------------------------------------- */
+struct store_run {
+	int64_t id;
+	const char *config; /* JSON text, the crawl's settings */
+	const char *status; /* running, finished, interrupted */
+	int64_t started_at, finished_at; /* ms since epoch; 0 = none */
+};
+int store_run_create(struct store *st, const char *config_json, int64_t *id);
+/* Newest run whose status is "running"; ERR_NOTFOUND if none. */
+int store_run_unfinished(struct store *st, struct store_run *out);
+int store_run_get(struct store *st, int64_t id, struct store_run *out);
+int store_run_finish(struct store *st, int64_t id, const char *status);
+
+/* ---- frontier ------------------------------------------------------------- */
+enum frontier_state {
+	FRONTIER_QUEUED = 0,
+	FRONTIER_LEASED = 1,
+	FRONTIER_DONE = 2,
+	FRONTIER_FAILED = 3,  /* permanent error, reason recorded */
+	FRONTIER_SKIPPED = 4, /* robots, scope or trap; reason recorded */
+};
+struct store_url {
+	int64_t id;
+	const char *url; /* canonical form */
+	const char *host; /* scheme://host:port, the politeness key */
+	int depth;
+	int attempts;
+	int64_t not_before; /* ms since epoch, for retries */
+};
+/* Add a URL unless the run already has it.  *added (may be NULL) is set to
+ * true when it was new. */
+int store_frontier_add(struct store *st, int64_t run, const char *url,
+		       const char *host, int depth, bool *added);
+/* Record a URL the crawl decided not to fetch (robots.txt, trap), with the
+ * reason, so an operator can later ask why it is missing.  Leaves an
+ * existing entry alone. */
+int store_frontier_skip(struct store *st, int64_t run, const char *url,
+			const char *host, int depth, const char *reason);
+/* Lease up to `max` queued URLs (not_before <= now) to `owner` until
+ * `lease_until`; each is handed to `fn`. */
+int store_frontier_lease(struct store *st, int64_t run, const char *owner,
+			 int max, int64_t now, int64_t lease_until,
+			 void (*fn)(void *arg, const struct store_url *u),
+			 void *arg);
+/* Return expired leases (and, with owner != NULL, all of that owner's
+ * leases) to the queue.  Returns the count via *n (may be NULL). */
+int store_frontier_release(struct store *st, int64_t run, const char *owner,
+			   int64_t now, int64_t *n);
+/* Final state of a URL; `reason` may be NULL. */
+int store_frontier_set(struct store *st, int64_t id, enum frontier_state s,
+		       const char *reason);
+/* Put a URL back in the queue for a retry no earlier than `not_before`. */
+int store_frontier_retry(struct store *st, int64_t id, int64_t not_before,
+			 const char *reason);
+struct store_frontier_counts {
+	int64_t queued, leased, done, failed, skipped;
+};
+int store_frontier_counts(struct store *st, int64_t run,
+			  struct store_frontier_counts *out);
+
+/* ---- robots.txt cache, per host ------------------------------------------ */
+struct store_robots {
+	int status; /* HTTP status, 0 = unreachable */
+	const char *body;
+	size_t body_len;
+	int64_t fetched_at;
+};
+int store_robots_get(struct store *st, const char *host,
+		     struct store_robots *out); /* ERR_NOTFOUND if none */
+int store_robots_put(struct store *st, const char *host,
+		     const struct store_robots *r);
+
+/* ---- pages and evidence --------------------------------------------------- */
+/* One fetch of one URL: its WARC location and what came back.  A page is
+ * one canonical URL; it points at its newest capture. */
+struct store_capture {
+	int64_t run_id;
+	const char *url;	   /* as requested (canonicalised) */
+	const char *canonical_url; /* rel=canonical or body-hash owner */
+	const char *final_url;	   /* after redirects */
+	int status;		   /* HTTP status of the final hop, 0 = none */
+	const char *content_type;  /* may be NULL */
+	const char *ip;		   /* may be NULL */
+	const char *sha256;	   /* payload SHA-256 hex, may be NULL */
+	int64_t fetched_at;	   /* ms since epoch */
+	const char *warc_file;	   /* relative to the data directory */
+	int64_t warc_offset, warc_length;
+	const char *error; /* NULL, or why the fetch failed */
+	int depth;
+};
+int store_capture_add(struct store *st, const struct store_capture *c);
+/* Canonical URL of an earlier page of this run with the same payload hash;
+ * ERR_NOTFOUND if none.  *out is owned by the store. */
+int store_page_by_sha(struct store *st, int64_t run, const char *sha256,
+		      const char **out);
+/* Look a page up by any of its URLs (requested, canonical or final). */
+int store_page_find(struct store *st, const char *url,
+		    struct store_capture *out);
+/* Every page, newest capture each, in URL order. */
+int store_page_each(struct store *st,
+		    int (*fn)(void *arg, const struct store_capture *c),
+		    void *arg);
+/* Every capture ever recorded (for evidence verify). */
+int store_capture_each(struct store *st,
+		       int (*fn)(void *arg, const struct store_capture *c),
+		       void *arg);
+
+#endif
