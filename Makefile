@@ -60,19 +60,23 @@ build/asan/%.o: %.c build/gen/cmdlist.h
 	@$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -MMD -MP -c $< -o $@
 
 patroli: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 build/asan/patroli: $(ASAN_OBJ)
-	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
 build/asan/tests/test_%: tests/unit/test_%.c $(ASAN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -o $@ $< \
+	@echo "  TEST    $@"
+	@$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -o $@ $< \
 	  $(filter-out build/asan/src/cmd/%,$(ASAN_LIB)) $(LDLIBS) -lcmocka
 
 build/asan/fixture-server: $(FIX_SRC) $(ASAN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -o $@ $(FIX_SRC) \
+	@echo "  LINK    $@"
+	@$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -o $@ $(FIX_SRC) \
 	  $(filter-out build/asan/src/cmd/%,$(ASAN_LIB)) $(LDLIBS)
 
 check-build: build/asan/patroli $(UNIT_BIN) build/asan/fixture-server

@@ -4,6 +4,7 @@
 #include "crawl/url.h"
 
 #include <ctype.h>
+#include <arpa/inet.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +100,8 @@ static char *canon_parts(CURLU *u, const struct url_rules *r,
 
 	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
 	curl_url_get(u, CURLUPART_HOST, &host, 0);
-	curl_url_get(u, CURLUPART_PORT, &port, 0); /* NULL when default */
+	/* NULL when absent or the scheme's default */
+	curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT);
 	curl_url_get(u, CURLUPART_PATH, &path, 0);
 	curl_url_get(u, CURLUPART_QUERY, &query, 0);
 	curl_url_get(u, CURLUPART_USER, &user, 0);
@@ -207,8 +209,14 @@ char *url_domain(const char *host)
 	const psl_ctx_t *psl = psl_builtin();
 	const char *d;
 
-	if (!psl || !host)
-		return host ? xstrdup(host) : NULL;
+	unsigned char addr[16];
+
+	if (!host)
+		return NULL;
+	/* An address has no registrable domain: it is its own scope. */
+	if (!psl || inet_pton(AF_INET, host, addr) == 1 || strchr(host, ':') ||
+	    host[0] == '[')
+		return xstrdup(host);
 	d = psl_registrable_domain(psl, host);
 	return xstrdup(d ? d : host);
 }
