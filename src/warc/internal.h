@@ -1,0 +1,31 @@
+/*
+ * internal.h - what writer.c and reader.c share and nobody else needs:
+ * the one definition of "the payload of a record block", so that the
+ * digest the writer records and the digest the verifier recomputes can
+ * never drift apart.
+ */
+#ifndef PATROLI_WARC_INTERNAL_H
+#define PATROLI_WARC_INTERNAL_H
+
+#include "warc/warc.h"
+
+enum warc_msg {
+	WARC_MSG_OTHER,	   /* resource, metadata: payload = block */
+	WARC_MSG_REQUEST,  /* application/http;msgtype=request */
+	WARC_MSG_RESPONSE, /* application/http;msgtype=response */
+};
+
+/* The payload of a block: for HTTP messages the body after the head,
+ * de-chunked; for others the block itself.  *http_ok is false when an HTTP
+ * block's head does not parse; the payload is then the whole block (and
+ * the writer records no WARC-Payload-Digest).  *status gets the HTTP status
+ * (0 if none).  Returns 0, or ERR_INPUT/ERR_LIMIT when de-chunking failed
+ * (the payload is then what could be decoded).  *payload may point into
+ * block or into tmp. */
+int warc_block_payload(struct slice block, enum warc_msg kind, struct buf *tmp,
+		       struct slice *payload, bool *http_ok, int *status);
+
+/* "sha256:" + base32 of the digest of p, appended to out. */
+void warc_digest_label(const void *p, size_t n, struct buf *out);
+
+#endif
