@@ -18,7 +18,8 @@ static const struct cmd_opt crawl_opts[] = {
 	{"max-pages", OPT_INT, "N", "stop after N pages (0 = no limit)"},
 	{"max-depth", OPT_INT, "N", "link hops from a seed (default 20)"},
 	{"concurrency", OPT_INT, "N", "transfers at once (default 16)"},
-	{"per-host", OPT_INT, "N", "transfers at once per host (default 4)"},
+	{"per-host", OPT_INT, "N",
+	 "transfers at once per host (default: --concurrency)"},
 	{"delay-ms", OPT_INT, "MS",
 	 "pause between requests to one host (default 1000; robots.txt "
 	 "Crawl-delay wins when larger)"},
@@ -68,10 +69,10 @@ static int read_opts(struct cmd_ctx *c, struct crawl_opts *o)
 	o->max_links = cmd_int(c, "max-links", o->max_links);
 	o->host_budget = cmd_int(c, "host-budget", o->host_budget);
 	o->max_attempts = (int)MIN(cmd_int(c, "retries", o->max_attempts), 20);
-	if (o->concurrency < 1 || o->per_host < 1 || o->max_attempts < 1 ||
+	if (o->concurrency < 1 || o->max_attempts < 1 ||
 	    o->max_body < 1024 || o->timeout_ms < 100)
-		return cmd_usage_error(c, "--concurrency, --per-host and "
-					  "--retries must be at least 1, "
+		return cmd_usage_error(c, "--concurrency and --retries must "
+					  "be at least 1, "
 					  "--max-body 1024, --timeout-ms 100");
 	if (ndrop) {
 		o->drop_params = xcalloc(ndrop + 1, sizeof(char *));

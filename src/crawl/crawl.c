@@ -1080,6 +1080,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	      struct crawl_stats *out)
 {
 	struct crawler c = {.st = st, .o = o, .run = run_id};
+	struct crawl_opts local;
 	struct store_frontier_counts n;
 	struct sigaction sa = {0}, old_int, old_term;
 	int64_t t0 = time_mono_ms();
@@ -1088,6 +1089,11 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	int rc = 0;
 
 	gmtime_r(&now, &tm);
+	if (c.o->per_host <= 0 || c.o->per_host > c.o->concurrency) {
+		local = *o;
+		local.per_host = o->concurrency;
+		c.o = o = &local;
+	}
 	c.rules.drop_params = (const char *const *)o->drop_params;
 	c.rules.max_len = (size_t)o->max_url_len;
 	c.traps.max_repeat = 3;

@@ -28,7 +28,7 @@ struct crawl_opts {
 	int64_t max_pages;   /* pages to fetch in this run; 0 = no limit */
 	int max_depth;	     /* link hops from a seed */
 	int concurrency;     /* transfers at once, all hosts */
-	int per_host;	     /* transfers at once to one host */
+	int per_host;	     /* transfers at once to one host; 0 = concurrency */
 	int64_t delay_ms;    /* between requests to one host */
 	int64_t host_budget; /* URLs queued per host */
 	int64_t max_body;    /* bytes, raw and decoded */

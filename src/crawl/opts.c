@@ -15,7 +15,7 @@ void crawl_opts_default(struct crawl_opts *o)
 	o->scope = SCOPE_HOST;
 	o->max_depth = 20;
 	o->concurrency = 16;
-	o->per_host = 4;
+	o->per_host = 0; /* = concurrency */
 	o->delay_ms = 1000;
 	o->host_budget = 100000;
 	o->max_body = 5 << 20;
