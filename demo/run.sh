@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# demo/run.sh - what `make demo` runs once ./patroli is built: serve the
+# bundled demo market on loopback, patrol it and print what was found.
+#
+# Every run starts from a clean demo/out (the store, the WARC files and the
+# server log), so the summary is the same each time and a half-finished
+# earlier run cannot leak into it.  The site itself (demo/site/) is kept and
+# regenerated only when it is missing or demo/gen.py is newer.
+#
+# The demo is a list of steps (STEPS below), each a function step_<name>;
+# later stages of the pipeline add a function and a word to the list.
+# Environment: DEMO_PORT (first port to try, default 8731), PATROLI (the
+# binary, default ./patroli).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SITE=demo/site
+OUT=demo/out
+BIN=${PATROLI:-./patroli}
+PY=${PYTHON:-python3}
+STEPS="site serve init crawl summary"
+
+P() { "$BIN" --db "$OUT/patroli.db" --data "$OUT/data" "$@"; }
+say() { printf '\n== %s\n' "$*"; }
+die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
+
+SERVER_PID=""
+cleanup() {
+	if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+		kill "$SERVER_PID" 2>/dev/null || true
+		wait "$SERVER_PID" 2>/dev/null || true
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- steps ---------------------------------------------------------------
+
+step_site() {
+	if [ ! -f "$SITE/labels.jsonl" ] || [ demo/gen.py -nt "$SITE/labels.jsonl" ]
+	then
+		say "generating the demo site"
+		"$PY" demo/gen.py --out "$SITE"
+	fi
+}
+
+# Start python's web server on the first free port from DEMO_PORT on: a
+# busy port makes the server exit at once, so try the next.
+step_serve() {
+	local port=${DEMO_PORT:-8731} tries=0
+	rm -rf "$OUT"
+	mkdir -p "$OUT"
+	while :; do
+		tries=$((tries + 1))
+		[ $tries -le 50 ] || die "no free port from ${DEMO_PORT:-8731} on"
+		"$PY" -m http.server --bind 127.0.0.1 "$port" -d "$SITE" \
+			>"$OUT/server.log" 2>&1 &
+		SERVER_PID=$!
+		if wait_http "http://127.0.0.1:$port/"; then
+			break
+		fi
+		kill "$SERVER_PID" 2>/dev/null || true
+		wait "$SERVER_PID" 2>/dev/null || true
+		SERVER_PID=""
+		port=$((port + 1))
+	done
+	BASE="http://127.0.0.1:$port"
+	# robots.txt names the sitemap, which needs absolute URLs
+	sed "s#@BASE@#$BASE#g" "$SITE/robots.txt.in" >"$SITE/robots.txt"
+	sed "s#@BASE@#$BASE#g" "$SITE/sitemap.xml.in" >"$SITE/sitemap.xml"
+	say "demo market served at $BASE/ (log: $OUT/server.log)"
+}
+
+# Poll until the server answers or dies; 0 when it answers.
+wait_http() {
+	local i
+	for i in $(seq 1 50); do
+		kill -0 "$SERVER_PID" 2>/dev/null || return 1
+		if curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+step_init() {
+	say "patroli init"
+	P init
+}
+
+step_crawl() {
+	say "patroli crawl --seed $BASE/ --delay-ms 0 --concurrency 8"
+	P crawl --seed "$BASE/" --delay-ms 0 --concurrency 8 --no-progress
+}
+
+step_summary() {
+	say "summary"
+	P pages export --format jsonl --out "$OUT/pages.jsonl"
+	"$PY" - "$OUT/pages.jsonl" "$SITE/labels.jsonl" "$OUT/server.log" <<'EOF'
+import collections, json, re, sys
+from urllib.parse import urlsplit
+pages = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+labels = {}
+for l in open(sys.argv[2], encoding="utf-8"):
+    d = json.loads(l)
+    labels[d["path"]] = d
+ok = sum(1 for p in pages if p.get("error") is None and 200 <= (p.get("status") or 0) < 300)
+errs = [p for p in pages if p.get("error")]
+status = collections.Counter(p.get("status") for p in pages)
+print("pages recorded:      %d" % len(pages))
+print("  fetched (2xx):     %d" % ok)
+print("  by status:         %s" % ", ".join("%s: %d" % (k, v) for k, v in sorted(status.items(), key=lambda kv: str(kv[0]))))
+print("  errors:            %d" % len(errs))
+for p in errs[:5]:
+    print("    %s: %s" % (p["url"], p["error"]))
+# How the crawl compares with the site's ground truth (paths only).
+def path(u):
+    s = urlsplit(u)
+    return s.path or "/"
+seen = {path(p.get("final_url") or p["url"]) for p in pages}
+seen |= {path(p["url"]) for p in pages}
+canon = {path(p.get("canonical_url") or p["url"]) for p in pages}
+listings = {d["canonical"] for d in labels.values() if d["is_listing"] and not d["disallowed"]}
+found = listings & canon
+print("listings (canonical) in the site: %d, captured: %d" % (len(listings), len(found)))
+missing = sorted(listings - canon)
+for m in missing[:5]:
+    print("    not captured: %s" % m)
+# robots.txt: the server's log must show no request under a Disallow.
+closed = ("/serbaada/akun/draf/", "/grosirku/keranjang/", "/baris/privat/")
+bad = []
+for line in open(sys.argv[3], encoding="utf-8", errors="replace"):
+    m = re.search(r'"GET (\S+)', line)
+    if not m:
+        continue
+    u = m.group(1)
+    if u.startswith(closed) or u.rstrip("/") == "/serbaada/akun" or "?urut=" in u or "add-to-cart=" in u:
+        bad.append(u)
+print("requests to robots-disallowed URLs: %d" % len(bad))
+for u in bad[:5]:
+    print("    " + u)
+EOF
+	local n size
+	n=$(find "$OUT/data" -name '*.warc.gz' | wc -l)
+	size=$(du -sh "$OUT/data" 2>/dev/null | cut -f1)
+	printf 'WARC files:          %s (%s in %s)\n' "$n" "$size" "$OUT/data"
+	find "$OUT/data" -name '*.warc.gz' | sort | sed 's/^/    /'
+	say "patroli evidence verify"
+	P evidence verify | tail -n 5
+	say "done: store $OUT/patroli.db, evidence $OUT/data, pages $OUT/pages.jsonl"
+}
+
+for s in $STEPS; do
+	"step_$s"
+done
