@@ -40,8 +40,10 @@ struct host {
 	int active;
 	int64_t next_at; /* monotonic ms */
 	struct job *qhead, *qtail;
+	int qlen;
 	int64_t budget_used;
 	bool busy; /* listed in crawler.busy */
+	bool held; /* we hold its host lease (listed in crawler.held) */
 };
 
 struct hop {
@@ -78,6 +80,10 @@ struct crawler {
 	size_t hcap, hcount;
 	struct host **busy;
 	size_t nbusy, busycap;
+	struct host **held; /* hosts whose lease we hold */
+	size_t nheld, heldcap;
+	bool want_hosts;    /* idle slots and no held host could use them */
+	int64_t renew_at;
 	size_t inmem; /* leased jobs waiting in host queues */
 	int active;   /* transfers under way */
 	struct job *act; /* their jobs */
@@ -85,6 +91,7 @@ struct crawler {
 	int64_t pages_before; /* pages this run recorded before we started */
 	struct crawl_stats stats;
 	bool lease_empty;
+	bool fresh; /* URLs were added since the last lease */
 	int64_t next_lease_at;
 	bool limit;
 	int batch;
@@ -182,6 +189,7 @@ static void host_push(struct crawler *c, struct host *h, struct job *j,
 		h->qtail = j;
 	}
 	c->inmem++;
+	h->qlen++;
 	host_mark_busy(c, h);
 }
 
@@ -194,6 +202,7 @@ static struct job *host_pop(struct crawler *c, struct host *h)
 		h->qtail = NULL;
 	j->next = NULL;
 	c->inmem--;
+	h->qlen--;
 	return j;
 }
 
@@ -321,6 +330,7 @@ static void discover(struct crawler *c, const char *raw, int depth)
 		h->budget_used++;
 		c->stats.discovered++;
 		c->lease_empty = false;
+		c->fresh = true;
 	}
 	free(key);
 	free(canon);
@@ -366,27 +376,100 @@ static int64_t pages_started(const struct crawler *c)
 	return c->pages_before + c->stats.fetched + c->active_pages;
 }
 
+static void on_claim(void *arg, const char *name)
+{
+	struct crawler *c = arg;
+	struct host *h = host_get(c, name);
+
+	if (h->held)
+		return;
+	h->held = true;
+	c->held = xgrow(c->held, &c->heldcap, c->nheld + 1, sizeof(*c->held));
+	c->held[c->nheld++] = h;
+}
+
+/* Keep our leases alive, and hand back the URLs of workers that died. */
+static void renew(struct crawler *c, int64_t wall)
+{
+	if (time_mono_ms() < c->renew_at)
+		return;
+	c->renew_at = time_mono_ms() + c->o->lease_ms / 3;
+	store_leases_renew(c->st, c->run, c->o->owner, wall + c->o->lease_ms);
+	store_frontier_release(c->st, c->run, NULL, wall, NULL);
+}
+
+/* Top up each held host's queue; give back hosts with nothing left. */
+static bool lease_held(struct crawler *c, int64_t wall)
+{
+	int target = MAX(4, c->o->per_host * 2);
+	bool got = false;
+	size_t k = 0;
+
+	for (size_t i = 0; i < c->nheld; i++) {
+		struct host *h = c->held[i];
+		int before = h->qlen;
+
+		if (h->qlen < target / 2 && !c->limit)
+			store_frontier_lease(c->st, c->run, c->o->owner, h->key,
+					     target - h->qlen, wall,
+					     wall + c->o->lease_ms, on_lease,
+					     c);
+		got |= h->qlen > before;
+		if (h->qlen >= target / 2)
+			got = true; /* still has work: not empty */
+		if (!h->qlen && !h->active && h->rstate != R_WAIT) {
+			store_host_release(c->st, c->run, c->o->owner, h->key);
+			h->held = false;
+			continue;
+		}
+		c->held[k++] = h;
+	}
+	c->nheld = k;
+	return got;
+}
+
+/*
+ * Leasing, in three steps: keep leases alive; top up the hosts we hold;
+ * when slots are idle and none of our hosts can use them, claim more hosts
+ * (at most `concurrency` at a time and four times that in all, so that
+ * several workers share the hosts rather than one taking them all).
+ */
 static void maybe_lease(struct crawler *c)
 {
-	int64_t now = time_mono_ms();
-	int want = c->o->concurrency * 8 - (int)c->inmem;
+	int64_t now = time_mono_ms(), wall;
+	bool got;
 
-	if (c->limit || want < c->o->concurrency || stop_requested)
+	if (c->limit || stop_requested)
 		return;
-	if (c->lease_empty && now < c->next_lease_at)
+	/* A few database round trips per lease: not on every loop turn,
+	 * unless the last pages brought new URLs. */
+	if (now < c->next_lease_at && !c->fresh)
 		return;
+	c->fresh = false;
 	if (c->o->max_pages &&
 	    pages_started(c) + (int64_t)c->inmem >= c->o->max_pages)
 		return;
-	/* Leases commit on their own so other workers see them at once. */
-	if (batch_commit(c))
+	/* Leases ride in the open batch: until it commits, PostgreSQL's row
+	 * locks (SKIP LOCKED) and the host lease's key keep other workers
+	 * off these rows, and a crash simply undoes them. */
+	if (batch_open(c))
 		return;
-	size_t before = c->inmem;
-	int64_t wall = time_now_ms();
-	store_frontier_lease(c->st, c->run, c->o->owner, want, wall,
-			     wall + c->o->lease_ms, on_lease, c);
-	c->lease_empty = c->inmem == before;
-	c->next_lease_at = now + 100;
+	wall = time_now_ms();
+	renew(c, wall);
+	got = lease_held(c, wall);
+	if ((c->want_hosts || !c->nheld) &&
+	    c->nheld < (size_t)c->o->concurrency * 4) {
+		size_t before = c->nheld;
+		int room = c->o->concurrency - c->active;
+
+		store_hosts_claim(c->st, c->run, c->o->owner, MAX(1, room),
+				  wall, wall + c->o->lease_ms, on_claim, c,
+				  NULL);
+		if (c->nheld > before)
+			got |= lease_held(c, wall);
+	}
+	c->lease_empty = !got;
+	c->next_lease_at = now + (got ? 5 : 50);
 }
 
 /* ---- starting transfers ------------------------------------------------ */
@@ -502,6 +585,7 @@ static void dispatch(struct crawler *c)
 {
 	int64_t now = time_mono_ms();
 	size_t k = 0;
+	bool usable = false; /* a held host could take another transfer */
 
 	for (size_t i = 0; i < c->nbusy; i++) {
 		struct host *h = c->busy[i];
@@ -512,8 +596,11 @@ static void dispatch(struct crawler *c)
 			c->busy[k++] = h;
 		else
 			h->busy = false;
+		usable |= h->qhead && h->active < c->o->per_host &&
+			  now >= h->next_at;
 	}
 	c->nbusy = k;
+	c->want_hosts = c->active < c->o->concurrency && !usable;
 }
 
 /* The soonest moment a waiting host may send again, for poll's timeout. */
@@ -1021,11 +1108,11 @@ static void loop(struct crawler *c)
 			batch_commit(c);
 			if (c->lease_empty && frontier_exhausted(c))
 				break;
-			/* Only retries waiting for their time are left. */
-			c->lease_empty = false;
-			c->next_lease_at = 0;
-			if (!c->inmem)
+			/* Retries waiting for their time, or URLs other
+			 * workers hold: look again shortly. */
+			if (c->lease_empty)
 				usleep(50 * 1000);
+			c->next_lease_at = 0;
 			continue;
 		}
 		if (stop_requested && !c->active)
@@ -1059,6 +1146,7 @@ static void crawler_release(struct crawler *c)
 	}
 	free(c->htab);
 	free(c->busy);
+	free(c->held);
 	for (size_t i = 0; i < c->nscope; i++)
 		free(c->scope_keys[i]);
 	free(c->scope_keys);
@@ -1104,6 +1192,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	scope_init(&c);
 	/* Whatever a dead process of ours had leased is ours to redo. */
 	if (store_frontier_release(st, run_id, o->owner, time_now_ms(), NULL) ||
+	    store_host_release(st, run_id, o->owner, NULL) ||
 	    store_frontier_counts(st, run_id, &n) || open_warc(&c)) {
 		crawler_release(&c);
 		return ERR_FAIL;
@@ -1126,8 +1215,10 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	rc = batch_commit(&c);
 	if (!rc && !stop_requested && (c.limit || frontier_exhausted(&c)))
 		rc = store_run_finish(st, run_id, "finished");
-	/* URLs leased but not fetched (limit or stop) go back to the queue. */
+	/* URLs leased but not fetched (limit or stop) go back to the queue,
+	 * and the hosts to whoever wants them. */
 	store_frontier_release(st, run_id, o->owner, time_now_ms(), NULL);
+	store_host_release(st, run_id, o->owner, NULL);
 	progress_update(c.prog, &c.stats, c.queued_hint, 0, true);
 	progress_free(c.prog);
 	sigaction(SIGINT, &old_int, NULL);

@@ -33,7 +33,7 @@ void crawl_opts_default(struct crawl_opts *o)
 			"patroli)";
 	o->data_dir = "patroli-data";
 	o->owner = "main";
-	o->lease_ms = 10 * 60 * 1000;
+	o->lease_ms = 60 * 1000; /* renewed every lease_ms/3 */
 }
 
 /* The integer settings, by name, so both directions share one table. */

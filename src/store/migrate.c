@@ -69,6 +69,25 @@ static const struct migration migrations[] = {
 	 "CREATE INDEX capture_final ON capture (final_url);"
 	 "CREATE INDEX capture_sha ON capture (run_id, sha256);"
 	 "CREATE INDEX capture_page ON capture (page_id);"},
+	{3, "host leases: one crawl worker per host at a time",
+	 "CREATE TABLE host_lease ("
+	 " run_id BIGINT NOT NULL REFERENCES crawl_run(id),"
+	 " host TEXT NOT NULL,"
+	 " owner TEXT NOT NULL,"
+	 " lease_until BIGINT NOT NULL,"
+	 " PRIMARY KEY (run_id, host));"
+	 "CREATE INDEX frontier_host ON frontier (run_id, host, state);"},
+	{2, "product registry: NIE numbers and their status",
+	 "CREATE TABLE registry ("
+	 " nie TEXT PRIMARY KEY,"
+	 " nie_display TEXT NOT NULL,"
+	 " product_name TEXT NOT NULL,"
+	 " brand TEXT,"
+	 " commodity TEXT NOT NULL,"
+	 " holder TEXT,"
+	 " status TEXT NOT NULL,"
+	 " valid_until TEXT,"
+	 " updated_at BIGINT NOT NULL);"},
 };
 
 /* Expand %ID% and %BLOB% for this driver. */

@@ -239,7 +239,8 @@ int store_frontier_skip(struct store *st, int64_t run, const char *url,
 }
 
 int store_frontier_lease(struct store *st, int64_t run, const char *owner,
-			 int max, int64_t now, int64_t lease_until,
+			 const char *host, int max, int64_t now,
+			 int64_t lease_until,
 			 void (*fn)(void *arg, const struct store_url *u),
 			 void *arg)
 {
@@ -248,7 +249,7 @@ int store_frontier_lease(struct store *st, int64_t run, const char *owner,
 	static char *q_sqlite, *q_pg;
 	char **q = st->drv == &db_sqlite ? &q_sqlite : &q_pg;
 	struct db_arg a[] = {A_TEXT(owner), A_INT(lease_until), A_INT(run),
-			     A_INT(now), A_INT(max)};
+			     A_TEXT(host),  A_INT(now),		A_INT(max)};
 	struct db_rows *r;
 	int rc;
 
@@ -256,8 +257,10 @@ int store_frontier_lease(struct store *st, int64_t run, const char *owner,
 		*q = xasprintf(
 			"UPDATE frontier SET state = 1, lease_owner = $1, "
 			"lease_until = $2 WHERE id IN (SELECT id FROM frontier "
-			"WHERE run_id = $3 AND state = 0 AND not_before <= $4 "
-			"ORDER BY id LIMIT $5%s) RETURNING id, url, host, "
+			"WHERE run_id = $3 AND host = $4 AND state = 0 AND "
+			"not_before <= $5 AND EXISTS (SELECT 1 FROM host_lease "
+			"h WHERE h.run_id = $3 AND h.host = $4 AND h.owner = "
+			"$1) ORDER BY id LIMIT $6%s) RETURNING id, url, host, "
 			"depth, attempts, not_before",
 			st->drv->lock_rows);
 	rc = st_query(st, *q, a, NARGS(a), &r);
@@ -276,6 +279,69 @@ int store_frontier_lease(struct store *st, int64_t run, const char *owner,
 	}
 	st->drv->done(r);
 	return rc < 0 ? rc : 0;
+}
+
+int store_hosts_claim(struct store *st, int64_t run, const char *owner,
+		      int max, int64_t now, int64_t until,
+		      void (*fn)(void *arg, const char *host), void *arg,
+		      int64_t *n)
+{
+	static const char q_expire[] = "DELETE FROM host_lease WHERE run_id = "
+				       "$1 AND lease_until < $2";
+	/* The WHERE before ON CONFLICT is required by SQLite's grammar. */
+	static const char q_claim[] =
+		"INSERT INTO host_lease (run_id, host, owner, lease_until) "
+		"SELECT $1, f.host, $2, $3 FROM frontier f WHERE f.run_id = "
+		"$1 AND f.state = 0 AND f.not_before <= $4 AND NOT EXISTS "
+		"(SELECT 1 FROM host_lease h WHERE h.run_id = $1 AND h.host "
+		"= f.host) GROUP BY f.host ORDER BY MIN(f.id) LIMIT $5 ON "
+		"CONFLICT (run_id, host) DO NOTHING RETURNING host";
+	struct db_arg ae[] = {A_INT(run), A_INT(now)};
+	struct db_arg ac[] = {A_INT(run), A_TEXT(owner), A_INT(until),
+			      A_INT(now), A_INT(max)};
+	struct db_rows *r;
+	int64_t count = 0;
+	int rc = st_exec(st, q_expire, ae, NARGS(ae), NULL);
+
+	if (!rc)
+		rc = st_query(st, q_claim, ac, NARGS(ac), &r);
+	if (rc)
+		return rc;
+	while ((rc = st->drv->next(r)) > 0) {
+		count++;
+		if (fn)
+			fn(arg, st_text(st, r, 0));
+	}
+	st->drv->done(r);
+	if (n)
+		*n = count;
+	return rc < 0 ? rc : 0;
+}
+
+int store_leases_renew(struct store *st, int64_t run, const char *owner,
+		       int64_t until)
+{
+	static const char q_hosts[] = "UPDATE host_lease SET lease_until = $1 "
+				      "WHERE run_id = $2 AND owner = $3";
+	static const char q_urls[] =
+		"UPDATE frontier SET lease_until = $1 WHERE run_id = $2 AND "
+		"state = 1 AND lease_owner = $3";
+	struct db_arg a[] = {A_INT(until), A_INT(run), A_TEXT(owner)};
+	int rc = st_exec(st, q_hosts, a, NARGS(a), NULL);
+
+	return rc ? rc : st_exec(st, q_urls, a, NARGS(a), NULL);
+}
+
+int store_host_release(struct store *st, int64_t run, const char *owner,
+		       const char *host)
+{
+	static const char q_one[] = "DELETE FROM host_lease WHERE run_id = $1 "
+				    "AND owner = $2 AND host = $3";
+	static const char q_all[] = "DELETE FROM host_lease WHERE run_id = $1 "
+				    "AND owner = $2";
+	struct db_arg a[] = {A_INT(run), A_TEXT(owner), A_TEXT(host)};
+
+	return st_exec(st, host ? q_one : q_all, a, host ? 3 : 2, NULL);
 }
 
 int store_frontier_release(struct store *st, int64_t run, const char *owner,

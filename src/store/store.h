@@ -72,12 +72,34 @@ int store_frontier_add(struct store *st, int64_t run, const char *url,
  * existing entry alone. */
 int store_frontier_skip(struct store *st, int64_t run, const char *url,
 			const char *host, int depth, const char *reason);
-/* Lease up to `max` queued URLs (not_before <= now) to `owner` until
- * `lease_until`; each is handed to `fn`. */
+/* Lease up to `max` queued URLs (not_before <= now) of `host`, which
+ * `owner` must hold (see store_hosts_claim), until `lease_until`; each is
+ * handed to `fn`.  Asking per host keeps one busy host from filling the
+ * whole window while polite waits leave the others idle. */
 int store_frontier_lease(struct store *st, int64_t run, const char *owner,
-			 int max, int64_t now, int64_t lease_until,
+			 const char *host, int max, int64_t now,
+			 int64_t lease_until,
 			 void (*fn)(void *arg, const struct store_url *u),
 			 void *arg);
+/*
+ * Host leases: politeness across workers.  A worker fetches from a host only
+ * while it holds the host's lease, so per-host limits hold however many
+ * workers share the run.  A dead worker's leases simply expire.
+ *
+ * store_hosts_claim: drop expired host leases of the run, then claim up to
+ * `max` hosts that have queued URLs due by `now` and no holder; the names
+ * are handed to `fn` (may be NULL) and counted in *n (may be NULL).
+ * store_leases_renew: extend every host and URL lease `owner` holds.
+ * store_host_release: give one host back (NULL host: all of them).
+ */
+int store_hosts_claim(struct store *st, int64_t run, const char *owner,
+		      int max, int64_t now, int64_t until,
+		      void (*fn)(void *arg, const char *host), void *arg,
+		      int64_t *n);
+int store_leases_renew(struct store *st, int64_t run, const char *owner,
+		       int64_t until);
+int store_host_release(struct store *st, int64_t run, const char *owner,
+		       const char *host);
 /* Return expired leases (and, with owner != NULL, all of that owner's
  * leases) to the queue.  Returns the count via *n (may be NULL). */
 int store_frontier_release(struct store *st, int64_t run, const char *owner,
@@ -140,5 +162,28 @@ int store_page_each(struct store *st,
 int store_capture_each(struct store *st,
 		       int (*fn)(void *arg, const struct store_capture *c),
 		       void *arg);
+
+/* ---- product registry (src/store/registry.c) ------------------------------
+ * BPOM's list of registered products, keyed by the normalised NIE
+ * (detect/nie.h).  Strings are owned by the caller on input; on output
+ * they are owned by the store (valid until the next store_* call). */
+struct store_registry_row {
+	const char *nie;	  /* normalised, e.g. "TR123456789" */
+	const char *nie_display;  /* as the source wrote it */
+	const char *product_name;
+	const char *brand;	  /* may be NULL */
+	const char *commodity;	  /* detect/codes.h spelling */
+	const char *holder;	  /* may be NULL */
+	const char *status;	  /* active, revoked, expired */
+	const char *valid_until;  /* YYYY-MM-DD, or NULL when open-ended */
+};
+/* Insert or update (by nie) `n` rows; batched into multi-row statements.
+ * Call inside store_begin/store_commit for speed; atomic on its own. */
+int store_registry_put(struct store *st, const struct store_registry_row *rows,
+		       size_t n);
+/* ERR_NOTFOUND when the number is not registered. */
+int store_registry_get(struct store *st, const char *nie,
+		       struct store_registry_row *out);
+int store_registry_count(struct store *st, int64_t *n);
 
 #endif
