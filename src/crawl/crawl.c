@@ -99,6 +99,12 @@ struct crawler {
 	struct progress *prog;
 	struct url_rules rules;
 	struct url_trap_limits traps;
+	/* 64-bit prefixes of payload hashes seen this run: most pages are
+	 * unique, and this answers "not a duplicate" without a query. */
+	uint64_t *seen;
+	size_t seencap, nseen;
+	struct store_new_url *pend; /* discovered, not yet in the store */
+	size_t npend, pendcap;
 	char **scope_keys; /* hosts, domains or prefixes of the seeds */
 	size_t nscope;
 	int64_t queued_hint;
@@ -221,6 +227,56 @@ static void job_free(struct crawler *c, struct job *j)
 	free(j);
 }
 
+/* ---- duplicate filter ------------------------------------------------- */
+
+static uint64_t sha_prefix(const char *hex)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 16 && hex[i]; i++) {
+		char ch = hex[i];
+		v = (v << 4) | (uint64_t)(ch <= '9' ? ch - '0' : ch - 'a' + 10);
+	}
+	return v ? v : 1; /* 0 marks an empty slot */
+}
+
+/* Insert; returns true if the prefix was already there. */
+static bool seen_add(struct crawler *c, const char *hex)
+{
+	uint64_t v = sha_prefix(hex);
+	size_t i;
+
+	if (c->nseen * 2 >= c->seencap) {
+		uint64_t *old = c->seen;
+		size_t oldcap = c->seencap;
+
+		c->seencap = oldcap ? oldcap * 2 : 4096;
+		c->seen = xcalloc(c->seencap, sizeof(*c->seen));
+		c->nseen = 0;
+		for (size_t k = 0; k < oldcap; k++) {
+			if (!old[k])
+				continue;
+			i = old[k] & (c->seencap - 1);
+			while (c->seen[i])
+				i = (i + 1) & (c->seencap - 1);
+			c->seen[i] = old[k];
+			c->nseen++;
+		}
+		free(old);
+	}
+	for (i = v & (c->seencap - 1); c->seen[i]; i = (i + 1) & (c->seencap - 1))
+		if (c->seen[i] == v)
+			return true;
+	c->seen[i] = v;
+	c->nseen++;
+	return false;
+}
+
+static void on_seen(void *arg, const char *sha)
+{
+	seen_add(arg, sha);
+}
+
 /* ---- batching --------------------------------------------------------- */
 
 static int batch_open(struct crawler *c)
@@ -296,24 +352,20 @@ static bool in_scope(struct crawler *c, const char *canon)
 	return ok;
 }
 
-/* Add one discovered URL (absolute, not yet canonical) at `depth`. */
+/* Note one discovered URL (absolute, not yet canonical) at `depth`; it
+ * reaches the store with the rest of its page's links in flush_pending(). */
 static void discover(struct crawler *c, const char *raw, int depth)
 {
 	const char *why, *trap;
 	char *canon, *key;
 	struct host *h;
-	bool added = false;
 
 	if (depth > c->o->max_depth)
 		return;
 	canon = url_canon(raw, &c->rules, &why);
 	if (!canon)
 		return;
-	if (!in_scope(c, canon)) {
-		free(canon);
-		return;
-	}
-	key = url_host_key(canon);
+	key = in_scope(c, canon) ? url_host_key(canon) : NULL;
 	if (!key) {
 		free(canon);
 		return;
@@ -324,16 +376,31 @@ static void discover(struct crawler *c, const char *raw, int depth)
 		trap = "host URL budget exhausted";
 	if (trap) {
 		store_frontier_skip(c->st, c->run, canon, key, depth, trap);
-	} else if (!store_frontier_add(c->st, c->run, canon, key, depth,
-				       &added) &&
-		   added) {
-		h->budget_used++;
-		c->stats.discovered++;
-		c->lease_empty = false;
-		c->fresh = true;
+		free(key);
+		free(canon);
+		return;
 	}
-	free(key);
-	free(canon);
+	c->pend = xgrow(c->pend, &c->pendcap, c->npend + 1, sizeof(*c->pend));
+	c->pend[c->npend++] =
+		(struct store_new_url){.url = canon, .host = key, .depth = depth};
+}
+
+static void flush_pending(struct crawler *c)
+{
+	if (!c->npend)
+		return;
+	store_frontier_add_many(c->st, c->run, c->pend, c->npend);
+	for (size_t i = 0; i < c->npend; i++) {
+		if (c->pend[i].added) {
+			host_get(c, c->pend[i].host)->budget_used++;
+			c->stats.discovered++;
+			c->lease_empty = false;
+			c->fresh = true;
+		}
+		free((char *)c->pend[i].url);
+		free((char *)c->pend[i].host);
+	}
+	c->npend = 0;
 }
 
 struct link_ctx {
@@ -633,6 +700,8 @@ static void robots_ready(struct crawler *c, struct host *h, int status,
 	/* Sitemaps are lists of pages one hop from the site's root. */
 	for (size_t i = 0; i < robots_sitemap_count(h->robots); i++)
 		discover(c, robots_sitemap(h->robots, i), 1);
+	batch_open(c);
+	flush_pending(c);
 	host_mark_busy(c, h);
 }
 
@@ -906,7 +975,7 @@ static void complete_page(struct crawler *c, struct job *j,
 	const char *dup = NULL;
 	char *canonical = NULL;
 	struct hop *hp;
-	bool truncated = r->code != CURLE_OK;
+	bool truncated = r->code != CURLE_OK, maybe_dup;
 
 	if (r->code != CURLE_OK && !j->f.resp.len) {
 		transfer_error(j, r, err, sizeof(err));
@@ -933,10 +1002,13 @@ static void complete_page(struct crawler *c, struct job *j,
 			finish_page(c, j, NULL, err);
 		return;
 	}
+	batch_open(c);
 	canonical = digest_body(c, j, hp, err, sizeof(err));
+	flush_pending(c);
 	canonical = accept_canonical(c, j->cur, canonical);
 	/* Identical bytes at another URL are the same page. */
-	if (!canonical && hp && hp->sha[0] &&
+	maybe_dup = hp && hp->sha[0] && seen_add(c, hp->sha);
+	if (!canonical && maybe_dup &&
 	    !store_page_by_sha(c->st, c->run, hp->sha, &dup))
 		canonical = xstrdup(dup);
 	finish_page(c, j, canonical, err[0] ? err : NULL);
@@ -1147,6 +1219,9 @@ static void crawler_release(struct crawler *c)
 	free(c->htab);
 	free(c->busy);
 	free(c->held);
+	free(c->seen);
+	flush_pending(c);
+	free(c->pend);
 	for (size_t i = 0; i < c->nscope; i++)
 		free(c->scope_keys[i]);
 	free(c->scope_keys);
@@ -1198,6 +1273,8 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 		return ERR_FAIL;
 	}
 	c.pages_before = n.done + n.failed;
+	if (c.pages_before)
+		store_capture_shas(st, run_id, on_seen, &c);
 	c.multi = curl_multi_init();
 	curl_multi_setopt(c.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
 			  (long)o->concurrency);

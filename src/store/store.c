@@ -225,6 +225,66 @@ int store_frontier_add(struct store *st, int64_t run, const char *url,
 	return rc;
 }
 
+#define ADD_CHUNK 32
+
+/* "INSERT ... VALUES ($1,$2,$3,$4),($1,$5,$6,$7),..." for n rows, built once
+ * per size and kept: drivers cache statements by the SQL's address. */
+static const char *add_many_sql(size_t n)
+{
+	static char *sql[ADD_CHUNK + 1];
+	struct buf b = BUF_INIT;
+
+	if (sql[n])
+		return sql[n];
+	buf_puts(&b, "INSERT INTO frontier (run_id, url, host, depth) VALUES ");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s($1, $%zu, $%zu, $%zu)", i ? ", " : "",
+			   2 + 3 * i, 3 + 3 * i, 4 + 3 * i);
+	buf_puts(&b, " ON CONFLICT (run_id, url) DO NOTHING RETURNING url");
+	sql[n] = buf_detach(&b, NULL);
+	return sql[n];
+}
+
+static int add_chunk(struct store *st, int64_t run, struct store_new_url *u,
+		     size_t n)
+{
+	struct db_arg a[1 + 3 * ADD_CHUNK];
+	struct db_rows *r;
+	int rc;
+
+	a[0] = A_INT(run);
+	for (size_t i = 0; i < n; i++) {
+		a[1 + 3 * i] = A_TEXT(u[i].url);
+		a[2 + 3 * i] = A_TEXT(u[i].host);
+		a[3 + 3 * i] = A_INT(u[i].depth);
+		u[i].added = false;
+	}
+	rc = st_query(st, add_many_sql(n), a, (int)(1 + 3 * n), &r);
+	if (rc)
+		return rc;
+	while ((rc = st->drv->next(r)) > 0) {
+		const char *url = st_text(st, r, 0);
+		for (size_t i = 0; url && i < n; i++)
+			if (!u[i].added && !strcmp(u[i].url, url)) {
+				u[i].added = true;
+				break;
+			}
+	}
+	st->drv->done(r);
+	return rc < 0 ? rc : 0;
+}
+
+int store_frontier_add_many(struct store *st, int64_t run,
+			    struct store_new_url *u, size_t n)
+{
+	for (size_t i = 0; i < n; i += ADD_CHUNK) {
+		int rc = add_chunk(st, run, u + i, MIN(n - i, ADD_CHUNK));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int store_frontier_skip(struct store *st, int64_t run, const char *url,
 			const char *host, int depth, const char *reason)
 {
@@ -533,6 +593,23 @@ int store_page_by_sha(struct store *st, int64_t run, const char *sha256,
 	}
 	st->drv->done(r);
 	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+}
+
+int store_capture_shas(struct store *st, int64_t run,
+		       void (*fn)(void *arg, const char *sha256), void *arg)
+{
+	static const char q[] = "SELECT sha256 FROM capture WHERE run_id = $1 "
+				"AND sha256 IS NOT NULL AND error IS NULL";
+	struct db_arg a[] = {A_INT(run)};
+	struct db_rows *r;
+	int rc = st_query(st, q, a, NARGS(a), &r);
+
+	if (rc)
+		return rc;
+	while ((rc = st->drv->next(r)) > 0)
+		fn(arg, st_text(st, r, 0));
+	st->drv->done(r);
+	return rc < 0 ? rc : 0;
 }
 
 #define CAPTURE_COLS                                                          \

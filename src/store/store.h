@@ -67,6 +67,15 @@ struct store_url {
  * true when it was new. */
 int store_frontier_add(struct store *st, int64_t run, const char *url,
 		       const char *host, int depth, bool *added);
+/* Add many URLs at once (a page's links): one statement per 32 rows, which
+ * matters on a networked database.  Sets each entry's `added`. */
+struct store_new_url {
+	const char *url, *host;
+	int depth;
+	bool added;
+};
+int store_frontier_add_many(struct store *st, int64_t run,
+			    struct store_new_url *u, size_t n);
 /* Record a URL the crawl decided not to fetch (robots.txt, trap), with the
  * reason, so an operator can later ask why it is missing.  Leaves an
  * existing entry alone. */
@@ -151,6 +160,10 @@ int store_capture_add(struct store *st, const struct store_capture *c);
  * ERR_NOTFOUND if none.  *out is owned by the store. */
 int store_page_by_sha(struct store *st, int64_t run, const char *sha256,
 		      const char **out);
+/* Payload hashes of every successful capture of the run (to rebuild the
+ * crawler's in-memory duplicate filter on resume). */
+int store_capture_shas(struct store *st, int64_t run,
+		       void (*fn)(void *arg, const char *sha256), void *arg);
 /* Look a page up by any of its URLs (requested, canonical or final). */
 int store_page_find(struct store *st, const char *url,
 		    struct store_capture *out);
