@@ -31,6 +31,8 @@ static const struct cmd_opt crawl_opts[] = {
 	 "body limit, raw and decoded (default 5242880)"},
 	{"max-links", OPT_INT, "N", "links taken from one page (default 10000)"},
 	{"host-budget", OPT_INT, "N", "URLs queued per host (default 100000)"},
+	{"max-query-variants", OPT_INT, "N",
+	 "URLs with a query string per path (default 1000)"},
 	{"retries", OPT_INT, "N",
 	 "attempts for 429, 5xx and dropped connections (default 3)"},
 	{"drop-param", OPT_MULTI, "NAME",
@@ -68,6 +70,8 @@ static int read_opts(struct cmd_ctx *c, struct crawl_opts *o)
 	o->max_body = cmd_int(c, "max-body", o->max_body);
 	o->max_links = cmd_int(c, "max-links", o->max_links);
 	o->host_budget = cmd_int(c, "host-budget", o->host_budget);
+	o->max_query_variants =
+		cmd_int(c, "max-query-variants", o->max_query_variants);
 	o->max_attempts = (int)MIN(cmd_int(c, "retries", o->max_attempts), 20);
 	if (o->concurrency < 1 || o->max_attempts < 1 ||
 	    o->max_body < 1024 || o->timeout_ms < 100)

@@ -103,6 +103,9 @@ struct crawler {
 	 * unique, and this answers "not a duplicate" without a query. */
 	uint64_t *seen;
 	size_t seencap, nseen;
+	/* URLs with a query added per path (hashed into buckets): faceted
+	 * search and session links make endless variants of one page. */
+	uint16_t *variants;
 	struct store_new_url *pend; /* discovered, not yet in the store */
 	size_t npend, pendcap;
 	char **scope_keys; /* hosts, domains or prefixes of the seeds */
@@ -352,6 +355,36 @@ static bool in_scope(struct crawler *c, const char *canon)
 	return ok;
 }
 
+#define VARIANT_BUCKETS (1u << 20)
+
+/* Bucket of the URL's scheme, host and path, or -1 without a query. */
+static long variant_bucket(const char *canon)
+{
+	const char *q = strchr(canon, '?');
+	uint64_t h = 1469598103934665603ULL;
+
+	if (!q)
+		return -1;
+	for (const char *p = canon; p < q; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (long)(h & (VARIANT_BUCKETS - 1));
+}
+
+static bool too_many_variants(struct crawler *c, const char *canon)
+{
+	long b = variant_bucket(canon);
+
+	return b >= 0 && c->variants[b] >= c->o->max_query_variants;
+}
+
+static void count_variant(struct crawler *c, const char *canon)
+{
+	long b = variant_bucket(canon);
+
+	if (b >= 0 && c->variants[b] < UINT16_MAX)
+		c->variants[b]++;
+}
+
 /* Note one discovered URL (absolute, not yet canonical) at `depth`; it
  * reaches the store with the rest of its page's links in flush_pending(). */
 static void discover(struct crawler *c, const char *raw, int depth)
@@ -374,6 +407,8 @@ static void discover(struct crawler *c, const char *raw, int depth)
 	h = host_get(c, key);
 	if (!trap && h->budget_used >= c->o->host_budget)
 		trap = "host URL budget exhausted";
+	if (!trap && too_many_variants(c, canon))
+		trap = "too many query variants of one path";
 	if (trap) {
 		store_frontier_skip(c->st, c->run, canon, key, depth, trap);
 		free(key);
@@ -393,6 +428,7 @@ static void flush_pending(struct crawler *c)
 	for (size_t i = 0; i < c->npend; i++) {
 		if (c->pend[i].added) {
 			host_get(c, c->pend[i].host)->budget_used++;
+			count_variant(c, c->pend[i].url);
 			c->stats.discovered++;
 			c->lease_empty = false;
 			c->fresh = true;
@@ -1220,6 +1256,7 @@ static void crawler_release(struct crawler *c)
 	free(c->busy);
 	free(c->held);
 	free(c->seen);
+	free(c->variants);
 	flush_pending(c);
 	free(c->pend);
 	for (size_t i = 0; i < c->nscope; i++)
@@ -1264,6 +1301,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	c.traps.max_years_ahead = 2;
 	c.traps.current_year = tm.tm_year + 1900;
 	c.stats.run_id = run_id;
+	c.variants = xcalloc(VARIANT_BUCKETS, sizeof(*c.variants));
 	scope_init(&c);
 	/* Whatever a dead process of ours had leased is ours to redo. */
 	if (store_frontier_release(st, run_id, o->owner, time_now_ms(), NULL) ||

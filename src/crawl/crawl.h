@@ -38,6 +38,7 @@ struct crawl_opts {
 	int max_attempts;    /* tries for 429/5xx/transient errors */
 	int64_t max_retry_after_ms;
 	int64_t max_links;   /* links taken from one page */
+	int64_t max_query_variants; /* URLs with a query per path */
 	int64_t max_url_len;
 	char **drop_params;  /* NULL-terminated, or NULL for the default */
 	const char *agent;   /* robots.txt product token */

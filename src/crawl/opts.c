@@ -27,6 +27,7 @@ void crawl_opts_default(struct crawl_opts *o)
 	o->max_attempts = 3;
 	o->max_retry_after_ms = 120000;
 	o->max_links = 10000;
+	o->max_query_variants = 1000;
 	o->max_url_len = 2048;
 	o->agent = "patroli";
 	o->user_agent = "patroli/0.1 (BPOM cyber patrol; robots.txt token "
@@ -41,7 +42,8 @@ void crawl_opts_default(struct crawl_opts *o)
 	X(max_pages) X(max_depth) X(concurrency) X(per_host) X(delay_ms)     \
 	X(host_budget) X(max_body) X(timeout_ms) X(connect_timeout_ms)       \
 	X(low_speed_bytes) X(low_speed_secs) X(max_redirects)                \
-	X(max_attempts) X(max_retry_after_ms) X(max_links) X(max_url_len)
+	X(max_attempts) X(max_retry_after_ms) X(max_links) X(max_url_len)        \
+	X(max_query_variants)
 
 static json_t *strv(char **v, size_t n)
 {
