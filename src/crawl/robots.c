@@ -126,24 +126,25 @@ static void normalise(struct buf *out, const char *s, size_t n, bool pattern)
 				buf_append(out, "%25", 3);
 				continue;
 			}
+			/* Escapes are compared as escapes (hex case folded),
+			 * never decoded: "%62" in a rule is not "b" in a URL,
+			 * as Google's compliance suite requires. */
 			c = (unsigned char)(hi << 4 | lo);
 			i += 2;
-			if (unreserved(c))
-				buf_putc(out, (char)c);
-			else
-				put_escaped(out, c);
+			put_escaped(out, c);
 			continue;
 		}
 		if (c == '*' && pattern)
 			buf_putc(out, '*');
 		else if (c == '*' || c == '$')
 			put_escaped(out, c);
-		else if (unreserved(c) || reserved(c))
+		else if (unreserved(c) || reserved(c) || (!pattern && c >= 0x80))
 			buf_putc(out, (char)c);
 		else
-			put_escaped(
-				out,
-				c); /* controls, space, non-ASCII, "<>{}.. */
+			/* controls, space, "<>{}..; non-ASCII in a rule is
+			 * compared in its encoded form, which is how the
+			 * crawler's canonical URLs always arrive. */
+			put_escaped(out, c);
 	}
 }
 
@@ -485,9 +486,10 @@ bool robots_allowed(const struct robots *r, const char *agent,
 		buf_putc(&path, '/');
 	normalise(&path, path_and_query, strlen(path_and_query), false);
 
-	if (!strcmp(path.p, "/robots.txt")) {
-		v.reason = ROBOTS_SELF; /* RFC 9309 2.2.2 */
-	} else if (r->kind != KIND_RULES) {
+	/* /robots.txt itself is fetched without asking (RFC 9309 2.2.2):
+	 * the crawler's robots.txt jobs never come here, so a query for it
+	 * is answered by the rules like any other path. */
+	if (r->kind != KIND_RULES) {
 		v.allowed = r->kind == KIND_ALLOW_ALL;
 		v.reason = v.allowed ? ROBOTS_FILE_UNAVAILABLE
 				     : ROBOTS_FILE_UNREACHABLE;
@@ -534,10 +536,6 @@ void robots_verdict_describe(const struct robots_verdict *v, struct buf *out)
 		break;
 	case ROBOTS_NO_RULE:
 		buf_printf(out, "%s (no matching rule)", word);
-		break;
-	case ROBOTS_SELF:
-		buf_printf(out, "%s (/robots.txt itself is always allowed)",
-			   word);
 		break;
 	case ROBOTS_FILE_UNAVAILABLE:
 		buf_printf(out, "%s (robots.txt unavailable, HTTP %d)", word,

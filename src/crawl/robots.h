@@ -43,7 +43,6 @@
 enum robots_reason {
 	ROBOTS_BY_RULE,		 /* an Allow/Disallow rule: see line, rule */
 	ROBOTS_NO_RULE,		 /* no rule matched (or no group applies) */
-	ROBOTS_SELF,		 /* /robots.txt itself is always allowed */
 	ROBOTS_FILE_UNAVAILABLE, /* fetch said 4xx/3xx: everything allowed */
 	ROBOTS_FILE_UNREACHABLE, /* fetch said 5xx/429/none: all disallowed */
 };
@@ -83,11 +82,13 @@ void robots_free(struct robots *r);
 /*
  * May `agent` fetch `path_and_query` (the URI's path and query, as sent in
  * the request line, e.g. "/a/b?q=1"; "" means "/")?  Both the rules and
- * the path are percent-normalised first (RFC 9309 2.2.2): %XX of
- * unreserved characters is decoded, other escapes get upper-case hex,
- * non-ASCII and control octets are escaped, and a literal `*` or `$` in
- * the path is compared as %2A / %24.  The longest matching rule wins and
- * Allow wins a tie.  `why` may be NULL.
+ * the path are percent-normalised first (RFC 9309 2.2.2): escapes get
+ * upper-case hex and are compared as escapes (never decoded, as Google's
+ * compliance suite expects), control octets are escaped, non-ASCII octets
+ * are escaped in rules (the crawler asks with percent-encoded URLs), and a
+ * literal `*` or `$` in the path is compared as %2A / %24.  /robots.txt is
+ * judged like any path: the crawler fetches it without asking.  The
+ * longest matching rule wins and Allow wins a tie.  `why` may be NULL.
  */
 bool robots_allowed(const struct robots *r, const char *agent,
 		    const char *path_and_query, struct robots_verdict *why);
