@@ -315,6 +315,81 @@ static void test_frontier_dedup(void **state)
 	assert_int_equal(c.queued, 1);
 }
 
+/* Host leases come first: a URL is leased only by the holder of its host's
+ * lease.  claim() returns the claimed hosts sorted and space-separated, so
+ * an assertion reads like the expected set; it also checks that *n counts
+ * exactly the names handed to the callback. */
+#define H0  "http://h0.test:80"
+#define H1  "http://h1.test:80"
+#define H2  "http://h2.test:80"
+#define H3  "http://h3.test:80"
+#define FAR 9000000000000LL /* a lease that never expires in a test */
+
+struct names {
+	int n;
+	char *name[16];
+};
+
+static void on_host(void *arg, const char *host)
+{
+	struct names *s = arg;
+
+	assert_true(s->n < 16);
+	assert_non_null(host);
+	s->name[s->n++] = xstrdup(host);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *claim(struct store *st, int64_t run, const char *owner,
+			 int max, int64_t now, int64_t until)
+{
+	static char out[512];
+	struct names s = {0};
+	int64_t n = -1;
+
+	assert_int_equal(store_hosts_claim(st, run, owner, max, now, until,
+					   on_host, &s, &n),
+			 0);
+	assert_int_equal(n, s.n);
+	qsort(s.name, (size_t)s.n, sizeof(s.name[0]), cmp_str);
+	out[0] = '\0';
+	for (int i = 0; i < s.n; i++) {
+		size_t len = strlen(out);
+		snprintf(out + len, sizeof(out) - len, "%s%s", i ? " " : "",
+			 s.name[i]);
+		free(s.name[i]);
+	}
+	return out;
+}
+
+/* Lease into *l; returns how many URLs this call leased. */
+static int lease(struct store *st, int64_t run, const char *owner,
+		 const char *host, int max, int64_t now, int64_t until,
+		 struct leased *l)
+{
+	int before = l->n;
+
+	assert_int_equal(store_frontier_lease(st, run, owner, host, max, now,
+					      until, on_lease, l),
+			 0);
+	for (int i = before; i < l->n; i++)
+		assert_true(!strncmp(l->url[i], host, strlen(host) - 3));
+	return l->n - before;
+}
+
+static void add_url(struct store *st, int64_t run, const char *url,
+		    const char *host)
+{
+	bool added = false;
+
+	assert_int_equal(store_frontier_add(st, run, url, host, 0, &added), 0);
+	assert_true(added);
+}
+
 static void test_frontier_lease(void **state)
 {
 	struct store *st = ST(state);
@@ -322,32 +397,32 @@ static void test_frontier_lease(void **state)
 	struct leased a = {0}, b = {0};
 	struct store_frontier_counts c;
 
-	add_urls(st, run, 5);
+	add_urls(st, run, 5); /* h0: p0 p2 p4, h1: p1 p3 */
 	add_urls(st, other, 1);
 
-	/* The oldest URLs first, up to max. */
-	assert_int_equal(
-		store_frontier_lease(st, run, "A", 3, 1000, 2000, on_lease, &a),
-		0);
-	assert_int_equal(a.n, 3);
+	/* Nobody leases a URL of a host it does not hold. */
+	assert_int_equal(lease(st, run, "A", H0, 10, 1000, 2000, &a), 0);
+	assert_string_equal(claim(st, run, "A", 1, 1000, FAR), H0);
+	assert_string_equal(claim(st, run, "B", 1, 1000, FAR), H1);
+	assert_int_equal(lease(st, run, "A", H1, 10, 1000, 2000, &a), 0);
+	assert_int_equal(lease(st, run, "B", H0, 10, 1000, 2000, &b), 0);
+	/* A host lease is per run. */
+	assert_int_equal(lease(st, other, "A", H0, 10, 1000, 2000, &a), 0);
+
+	/* The host's oldest URLs first, up to max. */
+	assert_int_equal(lease(st, run, "A", H0, 2, 1000, 2000, &a), 2);
 	assert_true(leased_has(&a, "http://h0.test/p0"));
-	assert_true(leased_has(&a, "http://h1.test/p1"));
 	assert_true(leased_has(&a, "http://h0.test/p2"));
 	for (int i = 0; i < a.n; i++)
 		assert_int_equal(a.attempts[i], 0);
-
-	/* A second worker gets the rest; nobody gets a URL twice. */
-	assert_int_equal(store_frontier_lease(st, run, "B", 10, 1000, 3000,
-					      on_lease, &b),
-			 0);
-	assert_int_equal(b.n, 2);
+	assert_int_equal(lease(st, run, "B", H1, 10, 1000, 3000, &b), 2);
+	assert_true(leased_has(&b, "http://h1.test/p1"));
 	assert_true(leased_has(&b, "http://h1.test/p3"));
-	assert_true(leased_has(&b, "http://h0.test/p4"));
-	leased_clear(&b);
-	assert_int_equal(store_frontier_lease(st, run, "B", 10, 1000, 3000,
-					      on_lease, &b),
-			 0);
-	assert_int_equal(b.n, 0);
+	/* The rest, and then nothing: no URL is leased twice. */
+	assert_int_equal(lease(st, run, "A", H0, 10, 1000, 2000, &a), 1);
+	assert_true(leased_has(&a, "http://h0.test/p4"));
+	assert_int_equal(lease(st, run, "A", H0, 10, 1000, 2000, &a), 0);
+	assert_int_equal(lease(st, run, "B", H1, 10, 1000, 3000, &b), 0);
 
 	assert_int_equal(store_frontier_counts(st, run, &c), 0);
 	assert_int_equal(c.leased, 5);
@@ -369,12 +444,15 @@ static void test_frontier_lease(void **state)
 	assert_int_equal(store_frontier_counts(st, run, &c), 0);
 	assert_int_equal(c.queued, 5);
 
-	/* Released URLs are leased again; the other run is untouched. */
+	/* Released URLs are leased again, by whoever holds their host. */
 	leased_clear(&a);
-	assert_int_equal(store_frontier_lease(st, run, "C", 10, 4000, 5000,
-					      on_lease, &a),
-			 0);
-	assert_int_equal(a.n, 5);
+	assert_int_equal(lease(st, run, "C", H0, 10, 4000, 5000, &a), 0);
+	assert_int_equal(store_host_release(st, run, "A", NULL), 0);
+	assert_int_equal(store_host_release(st, run, "B", NULL), 0);
+	assert_string_equal(claim(st, run, "C", 10, 4000, FAR), H0 " " H1);
+	assert_int_equal(lease(st, run, "C", H0, 10, 4000, 5000, &a), 3);
+	assert_int_equal(lease(st, run, "C", H1, 10, 4000, 5000, &a), 2);
+	/* The other run is untouched. */
 	assert_int_equal(store_frontier_counts(st, other, &c), 0);
 	assert_int_equal(c.queued, 1);
 	assert_int_equal(c.leased, 0);
@@ -384,94 +462,393 @@ static void test_frontier_lease(void **state)
 	leased_clear(&b);
 }
 
-/* Several processes leasing from one run at once: every URL is handed out
- * exactly once (SKIP LOCKED on PostgreSQL, the write lock on SQLite). */
-#define RACE_URLS  120
-#define RACE_PROCS 3
-
-struct race_out {
-	int fd, n;
-};
-
-static void on_lease_fd(void *arg, const struct store_url *u)
+static void test_hosts_claim(void **state)
 {
-	struct race_out *o = arg;
-	int64_t id = u->id;
+	struct store *st = ST(state);
+	int64_t run = run_new(st), other = run_new(st), n = -1;
+	struct leased l = {0};
 
-	if (write(o->fd, &id, sizeof(id)) != (ssize_t)sizeof(id))
-		_exit(4);
-	o->n++;
+	add_urls(st, run, 5); /* h0: p0 p2 p4, h1: p1 p3 */
+	add_url(st, run, "http://h2.test/x", H2);
+	add_url(st, run, "http://h3.test/y", H3);
+	add_url(st, other, "http://h0.test/z", H0);
+
+	/* Make h2's only URL wait for a retry at 5000 and h3's done: a host
+	 * is claimable only while it has a queued URL that is due. */
+	assert_string_equal(claim(st, run, "P", 10, 1000, FAR),
+			    H0 " " H1 " " H2 " " H3);
+	assert_int_equal(lease(st, run, "P", H2, 10, 1000, FAR, &l), 1);
+	assert_int_equal(store_frontier_retry(st, l.id[0], 5000, "HTTP 503"),
+			 0);
+	assert_int_equal(lease(st, run, "P", H3, 10, 1000, FAR, &l), 1);
+	assert_int_equal(store_frontier_set(st, l.id[1], FRONTIER_DONE, NULL),
+			 0);
+	assert_int_equal(store_host_release(st, run, "P", NULL), 0);
+	leased_clear(&l);
+
+	/* max is honoured; the host with the oldest due URL comes first. */
+	assert_string_equal(claim(st, run, "A", 1, 1000, 2000), H0);
+	/* No host is claimed twice: B gets only what A does not hold. */
+	assert_string_equal(claim(st, run, "B", 10, 1000, 3000), H1);
+	assert_string_equal(claim(st, run, "C", 10, 1000, FAR), "");
+	assert_string_equal(claim(st, run, "A", 10, 1000, 2000), "");
+	/* At 2500 A's host lease (until 2000) has expired, B's has not. */
+	assert_string_equal(claim(st, run, "C", 10, 2500, FAR), H0);
+	assert_int_equal(lease(st, run, "A", H0, 10, 2500, FAR, &l), 0);
+	assert_int_equal(lease(st, run, "C", H0, 10, 2500, FAR, &l), 3);
+	/* At 5000 B's has expired too and h2's retry is due. */
+	assert_string_equal(claim(st, run, "D", 10, 5000, FAR), H1 " " H2);
+	/* A host whose URLs are all leased is not claimable even when
+	 * nobody holds it: only queued URLs count. */
+	assert_int_equal(store_host_release(st, run, "C", H0), 0);
+	assert_string_equal(claim(st, run, "E", 10, 5000, FAR), "");
+
+	/* Runs are separate; the callback and the count are optional. */
+	assert_int_equal(store_hosts_claim(st, other, "A", 10, 1000, FAR, NULL,
+					   NULL, &n),
+			 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(lease(st, other, "A", H0, 10, 1000, FAR, &l), 1);
+	assert_string_equal(l.url[l.n - 1], "http://h0.test/z");
+	{
+		struct names s = {0};
+		assert_int_equal(store_hosts_claim(st, other, "B", 10, 1000,
+						   FAR, on_host, &s, NULL),
+				 0);
+		assert_int_equal(s.n, 0);
+	}
+	leased_clear(&l);
 }
 
-static void race_child(const char *uri, int64_t run, int fd, int k)
+static void test_leases_renew(void **state)
 {
-	struct race_out o = {fd, 1};
+	struct store *st = ST(state);
+	int64_t run = run_new(st), other = run_new(st), n = -1;
+	struct leased l = {0};
+	struct store_frontier_counts c;
+
+	add_urls(st, run, 5); /* h0: p0 p2 p4, h1: p1 p3 */
+	add_url(st, other, "http://h0.test/o", H0);
+	assert_string_equal(claim(st, run, "A", 1, 1000, 2000), H0);
+	assert_int_equal(lease(st, run, "A", H0, 10, 1000, 2000, &l), 3);
+	assert_string_equal(claim(st, run, "B", 1, 1000, 2000), H1);
+	assert_int_equal(lease(st, run, "B", H1, 10, 1000, 2000, &l), 2);
+	assert_string_equal(claim(st, other, "A", 1, 1000, 2000), H0);
+	assert_int_equal(lease(st, other, "A", H0, 10, 1000, 2000, &l), 1);
+
+	/* A extends its host and URL leases in `run` to 8000. */
+	assert_int_equal(store_leases_renew(st, run, "A", 8000), 0);
+	/* At 5000 B's URLs go back to the queue, A's stay leased... */
+	assert_int_equal(store_frontier_release(st, run, NULL, 5000, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_frontier_counts(st, run, &c), 0);
+	assert_int_equal(c.leased, 3);
+	assert_int_equal(c.queued, 2);
+	/* ...and so do the host leases: h1 is claimable, h0 is A's. */
+	assert_string_equal(claim(st, run, "C", 10, 5000, FAR), H1);
+	/* At 8500 A's renewed leases have expired too. */
+	assert_int_equal(store_frontier_release(st, run, NULL, 8500, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(claim(st, run, "C", 10, 8500, FAR), H0);
+
+	/* Renewal is per run: A's leases in the other run were not. */
+	assert_int_equal(store_frontier_release(st, other, NULL, 5000, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(claim(st, other, "C", 10, 5000, FAR), H0);
+	/* Renewing nothing is no error. */
+	assert_int_equal(store_leases_renew(st, run, "nobody", FAR), 0);
+	leased_clear(&l);
+}
+
+static void test_host_release(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st), other = run_new(st);
+
+	add_urls(st, run, 5); /* h0, h1 */
+	add_url(st, run, "http://h2.test/x", H2);
+	add_url(st, other, "http://h0.test/o", H0);
+	assert_string_equal(claim(st, run, "A", 10, 1000, FAR),
+			    H0 " " H1 " " H2);
+	assert_string_equal(claim(st, other, "A", 10, 1000, FAR), H0);
+
+	/* One host back: only that one becomes claimable. */
+	assert_int_equal(store_host_release(st, run, "A", H1), 0);
+	assert_string_equal(claim(st, run, "B", 10, 1000, FAR), H1);
+	/* Nobody releases another owner's host, or one nobody holds. */
+	assert_int_equal(store_host_release(st, run, "B", H0), 0);
+	assert_int_equal(store_host_release(st, run, "A", H1), 0);
+	assert_int_equal(store_host_release(st, run, "A", "http://x:80"), 0);
+	assert_string_equal(claim(st, run, "C", 10, 1000, FAR), "");
+	/* NULL: every host the owner holds in the run, and only those. */
+	assert_int_equal(store_host_release(st, run, "A", NULL), 0);
+	assert_string_equal(claim(st, run, "C", 10, 1000, FAR), H0 " " H2);
+	assert_string_equal(claim(st, other, "C", 10, 1000, FAR), "");
+	assert_int_equal(store_host_release(st, other, "A", NULL), 0);
+	assert_string_equal(claim(st, other, "C", 10, 1000, FAR), H0);
+}
+
+/*
+ * Several processes claiming hosts and leasing their URLs at once, the way
+ * crawl workers do: every URL is handed out exactly once, and no host is
+ * held by two processes at a time.  Each child reports on one pipe, in
+ * order: 'C' after its claim committed, 'U' for each URL leased, 'R'
+ * before it releases a host.  A write to a pipe is atomic and ordered, so
+ * replaying the reports sees a host claimed by two children at once only
+ * if the store really let that happen.
+ */
+#define RACE_HOSTS    8
+#define RACE_PER_HOST 30
+#define RACE_URLS     (RACE_HOSTS * RACE_PER_HOST)
+#define RACE_PROCS    4
+
+struct race_ev {
+	char type; /* O ready, C claimed, U URL leased, R releasing */
+	int proc;
+	int64_t id;
+	char host[32];
+};
+
+struct race {
 	struct store *st;
-	char owner[16];
+	int fd, k;
+	char held[RACE_HOSTS][32];
+	int nheld;
+	const char *host; /* being leased */
+	int64_t ids[8];
+	int nids;
+};
+
+static void race_send(struct race *r, char type, int64_t id, const char *host)
+{
+	struct race_ev e = {.type = type, .proc = r->k, .id = id};
+
+	snprintf(e.host, sizeof(e.host), "%s", host ? host : "");
+	if (write(r->fd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		_exit(4);
+}
+
+static void race_on_claim(void *arg, const char *host)
+{
+	struct race *r = arg;
+
+	if (r->nheld >= RACE_HOSTS)
+		_exit(5);
+	snprintf(r->held[r->nheld++], sizeof(r->held[0]), "%s", host);
+}
+
+static void race_on_lease(void *arg, const struct store_url *u)
+{
+	struct race *r = arg;
+
+	if (strcmp(u->host, r->host) || r->nids >= 8)
+		_exit(6);
+	r->ids[r->nids++] = u->id;
+	race_send(r, 'U', u->id, u->host);
+}
+
+static void race_child(const char *uri, int64_t run, int fd, int go, int k)
+{
+	struct race r = {.fd = fd, .k = k};
+	char owner[16], c;
 
 	snprintf(owner, sizeof(owner), "w%d", k);
-	if (store_open(uri, &st))
+	if (store_open(uri, &r.st))
 		_exit(2);
-	while (o.n > 0) {
-		o.n = 0;
-		if (store_frontier_lease(st, run, owner, 4, 1000, 9000,
-					 on_lease_fd, &o))
+	race_send(&r, 'O', 0, NULL);
+	if (read(go, &c, 1) < 0) /* EOF when the parent says go */
+		_exit(2);
+	for (;;) {
+		int before = r.nheld;
+
+		/* As the crawler does: claims and leases in a transaction. */
+		if (store_begin(r.st) ||
+		    store_hosts_claim(r.st, run, owner, 2, 1000, FAR,
+				      race_on_claim, &r, NULL) ||
+		    store_commit(r.st))
 			_exit(3);
+		for (int i = before; i < r.nheld; i++)
+			race_send(&r, 'C', 0, r.held[i]);
+		if (!r.nheld) {
+			/* A claim may come back empty while hosts are free:
+			 * concurrent claims pick the same hosts and all but
+			 * one of them give way.  Stop only when nothing is
+			 * queued. */
+			struct store_frontier_counts n;
+
+			if (store_frontier_counts(r.st, run, &n))
+				_exit(3);
+			if (!n.queued)
+				break;
+			usleep(1000);
+			continue;
+		}
+		for (int i = 0; i < r.nheld; i++) {
+			r.host = r.held[i];
+			r.nids = 0;
+			if (store_begin(r.st) ||
+			    store_frontier_lease(r.st, run, owner, r.host, 4,
+						 1000, FAR, race_on_lease, &r))
+				_exit(3);
+			for (int j = 0; j < r.nids; j++)
+				if (store_frontier_set(r.st, r.ids[j],
+						       FRONTIER_DONE, NULL))
+					_exit(3);
+			if (store_commit(r.st))
+				_exit(3);
+			/* The crawler fetches between transactions; without
+			 * a pause one process can take SQLite's write lock
+			 * again and again and leave the others nothing. */
+			usleep(1000);
+			if (r.nids)
+				continue;
+			/* Drained: give the host back. */
+			race_send(&r, 'R', 0, r.host);
+			if (store_host_release(r.st, run, owner, r.host))
+				_exit(3);
+			memmove(r.held[i], r.held[i + 1],
+				(size_t)(r.nheld - i - 1) * sizeof(r.held[0]));
+			r.nheld--;
+			i--;
+		}
 	}
-	store_close(st);
+	store_close(r.st);
 	_exit(0);
 }
 
-static int cmp_i64(const void *a, const void *b)
+static int race_host(char hosts[][32], const char *h)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
+	for (int i = 0; i < RACE_HOSTS; i++)
+		if (!strcmp(hosts[i], h))
+			return i;
+	fail_msg("report names unknown host '%s'", h);
+	return -1;
 }
 
 static void test_frontier_lease_concurrent(void **state)
 {
 	struct fx *f = *state;
 	struct store *st = f->st;
-	int64_t run = run_new(st), ids[RACE_URLS + 1];
+	int64_t run = run_new(st);
 	struct store_frontier_counts c;
+	char hosts[RACE_HOSTS][32];
+	int holder[RACE_HOSTS], seen[RACE_URLS] = {0};
+	int leased_by[RACE_PROCS] = {0}, busy = 0;
+	int64_t first_id = -1;
 	pid_t pid[RACE_PROCS];
-	int fds[2], total = 0, status;
+	int fds[2], gofds[2], total = 0, ready = 0, status;
+	struct race_ev e;
 
 	assert_int_equal(store_begin(st), 0);
 	for (int i = 0; i < RACE_URLS; i++) {
 		char url[64];
-		snprintf(url, sizeof(url), "http://race.test/%d", i);
+		int h = i % RACE_HOSTS;
+
+		snprintf(hosts[h], sizeof(hosts[h]), "http://r%d.test:80", h);
+		snprintf(url, sizeof(url), "http://r%d.test/%d", h, i);
 		assert_int_equal(
-			store_frontier_add(st, run, url, "race", 0, NULL), 0);
+			store_frontier_add(st, run, url, hosts[h], 0, NULL), 0);
 	}
 	assert_int_equal(store_commit(st), 0);
+	/* Ids are consecutive from the first: a URL's slot in seen[]. */
+	{
+		struct leased l = {0};
+		assert_string_equal(claim(st, run, "probe", 1, 1000, FAR),
+				    hosts[0]);
+		assert_int_equal(
+			lease(st, run, "probe", hosts[0], 1, 1000, FAR, &l), 1);
+		first_id = l.id[0];
+		leased_clear(&l);
+		assert_int_equal(
+			store_frontier_release(st, run, "probe", 0, NULL), 0);
+		assert_int_equal(store_host_release(st, run, "probe", NULL), 0);
+	}
 	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(pipe(gofds), 0);
 	for (int k = 0; k < RACE_PROCS; k++) {
 		pid[k] = fork();
 		assert_true(pid[k] >= 0);
 		if (!pid[k]) {
 			close(fds[0]);
-			race_child(f->uri, run, fds[1], k);
+			close(gofds[1]);
+			race_child(f->uri, run, fds[1], gofds[0], k);
 		}
 	}
 	close(fds[1]);
-	while (total <= RACE_URLS &&
-	       read(fds[0], &ids[total], sizeof(ids[0])) == sizeof(ids[0]))
-		total++;
+	close(gofds[0]);
+	for (int h = 0; h < RACE_HOSTS; h++)
+		holder[h] = -1;
+	while (read(fds[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+		int h = e.type == 'O' ? 0 : race_host(hosts, e.host);
+
+		switch (e.type) {
+		case 'O':
+			/* Everyone has opened the store: start together. */
+			if (++ready == RACE_PROCS)
+				close(gofds[1]);
+			break;
+		case 'C':
+			if (holder[h] >= 0)
+				fail_msg("%s claimed by w%d while w%d holds it",
+					 e.host, e.proc, holder[h]);
+			holder[h] = e.proc;
+			for (int i = 0, n = 0; i < RACE_HOSTS; i++)
+				if (holder[i] >= 0 && (n += 1) > 1)
+					busy = 1;
+			break;
+		case 'U':
+			if (holder[h] != e.proc)
+				fail_msg("w%d leased %lld of %s held by w%d",
+					 e.proc, (long long)e.id, e.host,
+					 holder[h]);
+			assert_true(e.id >= first_id &&
+				    e.id < first_id + RACE_URLS);
+			if (seen[e.id - first_id]++)
+				fail_msg("URL %lld leased twice",
+					 (long long)e.id);
+			leased_by[e.proc]++;
+			total++;
+			break;
+		case 'R':
+			if (holder[h] != e.proc)
+				fail_msg("w%d released %s held by w%d", e.proc,
+					 e.host, holder[h]);
+			holder[h] = -1;
+			break;
+		default:
+			fail_msg("bad report '%c'", e.type);
+		}
+	}
 	close(fds[0]);
+	if (ready < RACE_PROCS)
+		close(gofds[1]);
 	for (int k = 0; k < RACE_PROCS; k++) {
 		assert_int_equal(waitpid(pid[k], &status, 0), pid[k]);
 		assert_true(WIFEXITED(status));
 		assert_int_equal(WEXITSTATUS(status), 0);
 	}
 	assert_int_equal(total, RACE_URLS);
-	qsort(ids, (size_t)total, sizeof(ids[0]), cmp_i64);
-	for (int i = 1; i < total; i++)
-		assert_true(ids[i] > ids[i - 1]);
+	for (int h = 0; h < RACE_HOSTS; h++)
+		assert_int_equal(holder[h], -1);
+	/* The race really was one: hosts were held side by side. */
+	assert_true(busy);
+	{
+		int workers = 0;
+		for (int k = 0; k < RACE_PROCS; k++)
+			workers += leased_by[k] > 0;
+		if (workers < 2)
+			fail_msg("one process leased everything: %d %d %d %d",
+				 leased_by[0], leased_by[1], leased_by[2],
+				 leased_by[3]);
+	}
 	assert_int_equal(store_frontier_counts(st, run, &c), 0);
-	assert_int_equal(c.leased, RACE_URLS);
-	assert_int_equal(c.queued, 0);
+	assert_int_equal(c.done, RACE_URLS);
+	assert_int_equal(c.leased + c.queued, 0);
+	/* Every host lease was given back. */
+	assert_int_equal(store_frontier_add(st, run, "http://r0.test/new",
+					    hosts[0], 0, NULL),
+			 0);
+	assert_string_equal(claim(st, run, "after", 10, 1000, FAR), hosts[0]);
 }
 
 static void test_frontier_set_retry(void **state)
@@ -483,10 +860,9 @@ static void test_frontier_set_retry(void **state)
 	int64_t id_retry = 0;
 
 	add_urls(st, run, 5);
-	assert_int_equal(
-		store_frontier_lease(st, run, "A", 5, 1000, 9000, on_lease, &a),
-		0);
-	assert_int_equal(a.n, 5);
+	assert_string_equal(claim(st, run, "A", 10, 1000, 9000), H0 " " H1);
+	assert_int_equal(lease(st, run, "A", H0, 5, 1000, 9000, &a), 3);
+	assert_int_equal(lease(st, run, "A", H1, 5, 1000, 9000, &a), 2);
 	for (int i = 0; i < a.n; i++) {
 		const char *u = a.url[i];
 		int rc;
@@ -518,14 +894,8 @@ static void test_frontier_set_retry(void **state)
 
 	/* The retry waits for its not_before. */
 	leased_clear(&a);
-	assert_int_equal(
-		store_frontier_lease(st, run, "A", 5, 4999, 9000, on_lease, &a),
-		0);
-	assert_int_equal(a.n, 0);
-	assert_int_equal(
-		store_frontier_lease(st, run, "A", 5, 5000, 9000, on_lease, &a),
-		0);
-	assert_int_equal(a.n, 1);
+	assert_int_equal(lease(st, run, "A", H0, 5, 4999, 9000, &a), 0);
+	assert_int_equal(lease(st, run, "A", H0, 5, 5000, 9000, &a), 1);
 	assert_int_equal(a.id[0], id_retry);
 	assert_string_equal(a.url[0], "http://h0.test/p4");
 	assert_int_equal(a.attempts[0], 1);
@@ -956,6 +1326,9 @@ int main(void)
 		T(test_runs),
 		T(test_frontier_dedup),
 		T(test_frontier_lease),
+		T(test_hosts_claim),
+		T(test_leases_renew),
+		T(test_host_release),
 		T(test_frontier_lease_concurrent),
 		T(test_frontier_set_retry),
 		T(test_transactions),
