@@ -1,0 +1,16 @@
+#!/bin/sh
+# Build bench/extract_bench (optimised, no sanitizers) from src/base,
+# src/html and src/extract only, so it builds while other modules are in flux, and run
+# it with the given arguments.
+#   bench/extract_bench.sh [-p data/platforms] [-n 20] ROOT
+set -eu
+cd "$(dirname "$0")/.."
+out=build/bench/extract_bench
+mkdir -p build/bench
+PKGS="libxml-2.0 jansson libpcre2-8 libcrypto libcurl"
+# shellcheck disable=SC2046
+${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+	-Wno-unused-parameter -Isrc $(pkg-config --cflags $PKGS) \
+	-o "$out" bench/extract_bench.c src/base/*.c src/extract/*.c src/html/html.c \
+	$(pkg-config --libs $PKGS) -lm -lpthread
+exec "$out" "$@"
