@@ -51,7 +51,27 @@ struct db_driver {
 	/* Rows changed by the last statement. */
 	int64_t (*changes)(struct db_rows *r);
 	void (*done)(struct db_rows *r);
+
+	/* ---- for tools that work on every table (db copy, db status) ---- */
+	/* Catalog queries on the current schema.  tables_sql: table names, by
+	 * name.  columns_sql ($1 = table): its columns in order as (name,
+	 * declared type, position in the primary key or 0, 1 when the engine
+	 * generates its values from a sequence).  fkeys_sql ($1 = table): the
+	 * tables its foreign keys reference. */
+	const char *tables_sql, *columns_sql, *fkeys_sql;
+	/* NULL, or a statement that makes identity column $2 of table $1
+	 * generate $3 next (after rows were copied with their ids). */
+	const char *identity_reset_sql;
+	/* Begins a read-only transaction that sees one snapshot throughout. */
+	const char *snapshot_sql;
+	/* Text must be valid UTF-8 without NUL bytes; the driver replaces
+	 * invalid bytes with U+FFFD and a NUL ends the text. */
+	bool utf8_text;
 };
+
+/* How many bytes of s[0..n) are not valid UTF-8 as PostgreSQL defines it
+ * (each would become one U+FFFD in a text value); 0 for valid text. */
+size_t db_utf8_bad_bytes(const char *s, size_t n);
 
 extern const struct db_driver db_sqlite;
 extern const struct db_driver db_postgres;

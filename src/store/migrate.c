@@ -200,3 +200,14 @@ static int migrate_locked(struct store *st)
 	}
 	return 0;
 }
+
+int store_schema_latest(int *count)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(migrations); i++)
+		v = MAX(v, migrations[i].version);
+	if (count)
+		*count = (int)ARRAY_LEN(migrations);
+	return v;
+}

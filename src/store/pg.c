@@ -346,6 +346,22 @@ static char *utf8_repair(const char *s)
 	return buf_detach(&b, NULL);
 }
 
+size_t db_utf8_bad_bytes(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, bad = 0, k;
+
+	while (i < n) {
+		if ((k = utf8_seq(p + i, n - i))) {
+			i += k;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	return bad;
+}
+
 static void params_grow(struct db *db, int nargs)
 {
 	size_t need = (size_t)nargs, cap;
@@ -560,4 +576,27 @@ const struct db_driver db_postgres = {
 	.col_text = pg_col_text,
 	.changes = pg_changes,
 	.done = pg_done,
+	.tables_sql = "SELECT table_name FROM information_schema.tables WHERE "
+		      "table_schema = current_schema() AND table_type = "
+		      "'BASE TABLE' ORDER BY table_name",
+	.columns_sql =
+		"SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
+		"COALESCE(array_position(k.conkey, a.attnum), 0), CASE WHEN "
+		"a.attidentity <> '' OR pg_get_serial_sequence("
+		"c.oid::regclass::text, a.attname) IS NOT NULL THEN 1 ELSE 0 "
+		"END FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+		"LEFT JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype "
+		"= 'p' WHERE c.relnamespace = current_schema()::regnamespace "
+		"AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped "
+		"ORDER BY a.attnum",
+	.fkeys_sql =
+		"SELECT DISTINCT r.relname FROM pg_constraint k JOIN "
+		"pg_class c ON c.oid = k.conrelid JOIN pg_class r ON r.oid "
+		"= k.confrelid WHERE k.contype = 'f' AND c.relnamespace = "
+		"current_schema()::regnamespace AND c.relname = $1 ORDER "
+		"BY 1",
+	.identity_reset_sql =
+		"SELECT setval(pg_get_serial_sequence($1, $2), $3, false)",
+	.snapshot_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	.utf8_text = true,
 };

@@ -249,4 +249,18 @@ const struct db_driver db_sqlite = {
 	.col_text = sq_col_text,
 	.changes = sq_changes,
 	.done = sq_done,
+	.tables_sql =
+		"SELECT name FROM sqlite_master WHERE type = 'table' "
+		"AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+	.columns_sql = "SELECT name, type, pk, 0 FROM pragma_table_info($1) "
+		       "ORDER BY cid",
+	.fkeys_sql =
+		"SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1) "
+		"ORDER BY 1",
+	/* INTEGER PRIMARY KEY continues after the largest id by itself. */
+	.identity_reset_sql = NULL,
+	/* Deferred: in WAL mode a reader sees the snapshot of its first read
+	 * and blocks no writer. */
+	.snapshot_sql = "BEGIN",
+	.utf8_text = false,
 };

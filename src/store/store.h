@@ -199,4 +199,69 @@ int store_registry_get(struct store *st, const char *nie,
 		       struct store_registry_row *out);
 int store_registry_count(struct store *st, int64_t *n);
 
+/* ---- whole-store tools: db migrate, db status, db copy (copy.c) -----------
+ * These work on every table generically, from the catalog, so tables added
+ * by later migrations need nothing here. */
+
+/* Newest schema version this build knows, and (count may be NULL) how many
+ * migrations it has (migrate.c). */
+int store_schema_latest(int *count);
+/* Open a store as it is, without migrating it or (SQLite) creating it:
+ * ERR_NOTFOUND, not logged, when the file does not exist. */
+int store_open_unmigrated(const char *uri, struct store **out);
+/* Schema version of a store that may never have been migrated, and how
+ * many migrations it has applied (they may be merged out of order, so the
+ * version alone does not say): both 0 without a schema_migrations table. */
+int store_schema_peek(struct store *st, int *version, int *applied);
+/* Every table except schema_migrations, in name order, with its row count;
+ * `fn` returning non-zero stops the walk and is returned. */
+int store_table_each(struct store *st,
+		     int (*fn)(void *arg, const char *table, int64_t rows),
+		     void *arg);
+
+/* One table of a copy.  Text values that the target cannot hold as they are
+ * (invalid UTF-8 on PostgreSQL, replaced with U+FFFD; a NUL byte in text,
+ * which ends it) are copied altered and counted per column. */
+struct store_copy_col {
+	char *name;
+	int64_t bad_utf8; /* values with invalid UTF-8, altered */
+	int64_t nul;	  /* text values cut at a NUL byte */
+};
+struct store_copy_table {
+	char *name;
+	int64_t src_rows; /* counted in the source's snapshot */
+	int64_t copied;	  /* rows read and inserted */
+	int64_t dst_rows; /* counted in the target before commit */
+	int64_t ms;	  /* time spent copying it */
+	struct store_copy_col *cols;
+	size_t ncols;
+};
+struct store_copy_result {
+	int src_version, dst_version;
+	const char *src_backend, *dst_backend; /* static strings */
+	struct store_copy_table *tables;       /* in copy order */
+	size_t ntables;
+	int64_t rows, altered; /* totals */
+	bool committed;
+};
+struct store_copy_opts {
+	/* Called after each table is copied (not yet committed). */
+	void (*on_table)(void *arg, const struct store_copy_table *t);
+	void *arg;
+};
+/* Copy every row of every table of store `from` into store `to`, ids
+ * included, in one transaction on the target: on any failure the target
+ * is left as it was.  `from` is opened without migrating (a SQLite file
+ * must exist); `to` is migrated on open and must then have applied exactly
+ * the source's migrations, and hold no rows at all (ids are preserved, so
+ * rows of two stores cannot be merged).  Tables go in foreign-key order;
+ * afterwards row counts are compared table by table before committing, and
+ * identity sequences (PostgreSQL) continue after the largest copied id.
+ * `res` is filled as far as the copy got, also on failure; release it with
+ * store_copy_result_release(). */
+int store_copy(const char *from, const char *to,
+	       const struct store_copy_opts *opts,
+	       struct store_copy_result *res);
+void store_copy_result_release(struct store_copy_result *res);
+
 #endif
