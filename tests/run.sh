@@ -22,12 +22,17 @@ ROOT=$PWD
 JOBS=${TEST_JOBS:-2}
 E2E_TIMEOUT=${E2E_TIMEOUT:-300}
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}
-LOGS=$ROOT/build/asan/test-logs
+# One log directory per run (several people may run the tests at once in
+# one tree); build/asan/test-logs/latest points at the newest.
+LOGROOT=$ROOT/build/asan/test-logs
+LOGS=$LOGROOT/$(date +%Y%m%d-%H%M%S)-$$
 SAN_ASAN=detect_leaks=1:abort_on_error=0
 SAN_UBSAN=print_stacktrace=1:halt_on_error=1
 
-rm -rf "$LOGS"
 mkdir -p "$LOGS" || exit 1
+ln -sfn "$(basename "$LOGS")" "$LOGROOT/latest"
+# keep the newest ten runs
+ls -1dt "$LOGROOT"/[0-9]*-* 2>/dev/null | tail -n +11 | xargs -r rm -rf
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/patroli-tests.XXXXXX") || exit 1
 
 passed=0
@@ -53,6 +58,7 @@ elapsed() { # start_ns -> "1.2s"
 # count FILE: sets P F S from TAP-ish lines.  Unit tests print "ok 1 - x",
 # e2e scripts "ok - x"; both start with "ok " / "not ok ".
 count() {
+	[ -f "$1" ] || : >"$1"
 	P=$(grep -c -E '^ok( |$)' "$1")
 	F=$(grep -c -E '^not ok( |$)' "$1")
 	S=$(grep -c -E '^skip - |^ok .*# (SKIP|skip)' "$1")
@@ -185,7 +191,7 @@ for s in "${scripts[@]}"; do
 done
 
 rmdir "$TMPROOT" 2>/dev/null
-echo "== logs in build/asan/test-logs; $(($(date +%s) - T_START))s in all"
+echo "== logs in ${LOGS#"$ROOT"/}; $(($(date +%s) - T_START))s in all"
 if [ $((passed + failed)) -eq 0 ]; then
 	echo "no test ran: is the build complete (make check-build)?"
 	failed=1

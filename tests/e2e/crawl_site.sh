@@ -296,26 +296,117 @@ if not any(b"/site/about.html" in b for b in blobs):
 EOF
 fi
 
-# Tampering must be caught: flip one byte in the middle of each WARC file.
-python3 - "$DATA" <<'EOF'
-import os, sys
-for d, _, fs in os.walk(sys.argv[1]):
+# Tampering must be caught.  (1) A forged page: about.html's response
+# record re-gzipped with its text replaced by as many x's, padded
+# (gzip FCOMMENT) to its old length so every other record stays where the
+# store says it is; (2) the same with the record's WARC digests rewritten
+# to match; (3) bit rot: one byte flipped inside a record's deflate data.
+WARCS=$WORK/warc-backup
+cp -a "$DATA" "$WARCS"
+FORGE=$(cat <<'EOF'
+import os, sys, zlib
+def members(d):
+    off = 0
+    while off < len(d):
+        z = zlib.decompressobj(31)
+        out = z.decompress(d[off:])
+        used = len(d) - off - len(z.unused_data)
+        yield off, used, out
+        off += used
+done = 0
+for root, _, fs in os.walk(sys.argv[1]):
     for f in fs:
-        if ".warc" in f:
-            p = os.path.join(d, f)
-            n = os.path.getsize(p)
-            with open(p, "r+b") as fh:
-                fh.seek(n // 2)
-                b = fh.read(1)
-                fh.seek(n // 2)
-                fh.write(bytes([b[0] ^ 0xff]))
+        if ".warc" not in f:
+            continue
+        path = os.path.join(root, f)
+        d = bytearray(open(path, "rb").read())
+        for off, n, out in members(bytes(d)):
+            if b"WARC-Type: response" in out and b"<title>Tentang kami</title>" in out:
+                # same length, and compresses better so it fits
+                fake = out.replace(b"<p>Halaman Tentang kami.</p>",
+                                   b"<p>" + b"x" * 21 + b"</p>")
+                assert fake != out
+                if sys.argv[2] == "digests":
+                    # a careful forger also rewrites the record's own
+                    # digests: only the store's sha256 can tell
+                    import base64, hashlib, re as _re
+                    h, _, rest = fake.partition(b"\r\n\r\n")
+                    block = rest[:-4]
+                    payload = block.partition(b"\r\n\r\n")[2]
+                    def dig(b):
+                        return b"sha256:" + base64.b32encode(hashlib.sha256(b).digest())
+                    h = _re.sub(rb"WARC-Block-Digest: sha256:\S+",
+                                b"WARC-Block-Digest: " + dig(block), h)
+                    h = _re.sub(rb"WARC-Payload-Digest: sha256:\S+",
+                                b"WARC-Payload-Digest: " + dig(payload), h)
+                    fake = h + b"\r\n\r\n" + rest
+                    assert len(fake) == len(out)
+                for level in range(9, 0, -1):
+                    c = zlib.compressobj(level, zlib.DEFLATED, -15)
+                    raw = c.compress(fake) + c.flush()
+                    tail = zlib.crc32(fake).to_bytes(4, "little") + \
+                        (len(fake) & 0xffffffff).to_bytes(4, "little")
+                    pad = n - (10 + len(raw) + 8) - 1
+                    if pad >= 0:
+                        hdr = bytes([0x1f, 0x8b, 8, 0x10, 0, 0, 0, 0, 0, 3])
+                        m = hdr + b"x" * pad + b"\0" + raw + tail
+                        assert len(m) == n
+                        d[off:off + n] = m
+                        open(path, "wb").write(d)
+                        done += 1
+                        break
+print(done)
 EOF
-run_pat verify-tampered 120 evidence verify
+)
+# forge MODE NAME: forge (MODE text or digests), run evidence verify
+forge() {
+	local n
+	rm -rf "$DATA"
+	cp -a "$WARCS" "$DATA"
+	n=$(python3 -c "$FORGE" "$DATA" "$1")
+	if [ "$n" != 1 ]; then
+		not_ok "$2 (test setup: forge one record)" "forged: $n"
+		return
+	fi
+	run_pat "verify-$1" 120 evidence verify
+	if [ "$RC" -eq 1 ]; then
+		ok "$2 (exit 1)"
+	else
+		not_ok "$2 (exit 1)" "exit $RC" "$(tail -n 5 "$OUT")"
+	fi
+}
+forge text "evidence verify reports a forged page"
+forge digests "evidence verify reports a forged page with rewritten WARC digests"
+rm -rf "$DATA"
+cp -a "$WARCS" "$DATA"
+python3 - "$DATA" <<'EOF'
+import os, sys, zlib
+for root, _, fs in os.walk(sys.argv[1]):
+    for f in fs:
+        if ".warc" not in f:
+            continue
+        path = os.path.join(root, f)
+        d = bytearray(open(path, "rb").read())
+        off, mid = 0, len(d) // 2
+        while off < len(d):
+            z = zlib.decompressobj(31)
+            z.decompress(bytes(d[off:]))
+            n = len(d) - off - len(z.unused_data)
+            if off + n > mid:
+                # inside the deflate data: past the 10-byte header (no
+                # optional fields here), before the 8-byte trailer
+                i = off + 10 + (n - 18) // 2
+                d[i] ^= 0x55
+                break
+            off += n
+        open(path, "wb").write(d)
+EOF
+run_pat verify-flipped 120 evidence verify
 if [ "$RC" -eq 1 ]; then
-	ok "evidence verify reports a tampered WARC (exit 1)"
+	ok "evidence verify reports a corrupted WARC record (exit 1)"
 else
-	not_ok "evidence verify reports a tampered WARC (exit 1)" "exit $RC" \
-		"$(tail -n 5 "$OUT")"
+	not_ok "evidence verify reports a corrupted WARC record (exit 1)" \
+		"exit $RC" "$(tail -n 5 "$OUT")"
 fi
 
 # ---- politeness: --delay-ms spaces requests to one host -------------------------
