@@ -34,11 +34,12 @@
 
 static char *make_tmpdir(void)
 {
-	char tmpl[] = "/tmp/patroli-warc-XXXXXX";
+	const char *t = getenv("TMPDIR");
+	char *tmpl = xasprintf("%s/patroli-warc-XXXXXX", t && *t ? t : "/tmp");
 	char *d = mkdtemp(tmpl);
 
 	assert_non_null(d);
-	return xstrdup(d);
+	return d;
 }
 
 static void rm_rf(const char *dir)
