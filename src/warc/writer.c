@@ -289,7 +289,8 @@ static int open_file(struct warc_writer *w)
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
-	dir = xasprintf("%s/%s", w->data_dir, w->subdir);
+	dir = *w->subdir ? xasprintf("%s/%s", w->data_dir, w->subdir)
+			 : xstrdup(w->data_dir);
 	if (mkdir_p(dir)) {
 		free(dir);
 		return ERR_FAIL;
@@ -302,8 +303,9 @@ static int open_file(struct warc_writer *w)
 				      w->prefix, stamp);
 			goto out;
 		}
-		n = snprintf(w->rel, sizeof(w->rel), "%s/%s-%s-%05u.warc.gz",
-			     w->subdir, w->prefix, stamp, w->seq);
+		n = snprintf(w->rel, sizeof(w->rel), "%s%s%s-%s-%05u.warc.gz",
+			     w->subdir, *w->subdir ? "/" : "", w->prefix, stamp,
+			     w->seq);
 		if (n < 0 || (size_t)n >= sizeof(w->rel)) {
 			rc = log_fail("%s: file name too long", dir);
 			goto out;
