@@ -391,15 +391,21 @@ struct walkstate {
 	size_t nodes;
 };
 
+/* Whether a (short) attribute value contains one of `words`, which are
+ * lower case; case-insensitive. */
 static bool class_has(const char *cls, const char *const *words)
 {
 	if (!cls)
 		return false;
-	size_t n = strlen(cls);
-	if (n > 512)
-		n = 512;
+	char low[257];
+	size_t n = 0;
+	for (; cls[n] && n < sizeof(low) - 1; n++) {
+		char ch = cls[n];
+		low[n] = (char)(ch >= 'A' && ch <= 'Z' ? ch | 0x20 : ch);
+	}
+	low[n] = 0;
 	for (; *words; words++)
-		if (ex_find_ci(cls, n, *words) >= 0)
+		if (strstr(low, *words))
 			return true;
 	return false;
 }
@@ -758,7 +764,7 @@ static bool is_chrome(xmlNodePtr n, const char *cls, const char *id)
 		return true;
 	static const char *const exact[] = {"foot", "ftr", "navbar", "menu",
 					    NULL};
-	static const char *const contains[] = {"footer", NULL};
+	static const char *const contains[] = {"footer", "crumb", NULL};
 	return class_token(cls, exact, contains) ||
 	       class_token(id, exact, contains);
 }
@@ -1439,6 +1445,36 @@ static bool any_word(const char *s, size_t n, const char *const *words)
 	return false;
 }
 
+static bool word_char(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+	       ch >= 0x80;
+}
+
+/* any_word for a text already in lower case: memmem is much faster than
+ * a case-folding scan, and the page text is searched for ~90 words. */
+static bool any_word_lc(const char *s, size_t n, const char *const *words)
+{
+	for (; *words; words++) {
+		size_t m = strlen(*words);
+		const char *p = s, *end = s + n;
+		while (p < end) {
+			const char *hit =
+				memmem(p, (size_t)(end - p), *words, m);
+			if (!hit)
+				break;
+			bool left =
+				hit == s || !word_char((unsigned char)hit[-1]);
+			bool right = hit + m >= end ||
+				     !word_char((unsigned char)hit[m]);
+			if (left && right)
+				return true;
+			p = hit + 1;
+		}
+	}
+	return false;
+}
+
 /* Cues that a page itself offers something for sale (Indonesian and
  * English), in groups; each group found adds one point. */
 static const char *const SELL_ORDER[] = {"order",
@@ -1580,8 +1616,8 @@ static bool is_date_line(const char *s, size_t n)
 	return false;
 }
 
-static void decide(struct ex_ctx *c, struct walkstate *w, struct picked *pk,
-		   xmlXPathContextPtr x, struct verdict *v)
+static void decide(struct ex_ctx *c, struct walkstate *w, xmlXPathContextPtr x,
+		   struct verdict *v)
 {
 	const struct ex_profile *p = c->prof;
 	bool deflt = !p || p->is_default;
@@ -1618,12 +1654,15 @@ static void decide(struct ex_ctx *c, struct walkstate *w, struct picked *pk,
 		if (!strcmp(o[i].src, "microdata") && o[i].has_offer)
 			md_offer = true;
 	}
-	if (c->n_ld_products) {
+	/* One or two products describe the page; more are a list (search
+	 * results, a category grid marked up item by item). */
+	int products = c->n_ld_products + c->n_md_products;
+	if (c->n_ld_products && products <= 2) {
 		ev(v, 4, "jsonld-product");
 		if (ld_offer)
 			ev(v, 2, "jsonld-offer");
 	}
-	if (c->n_md_products) {
+	if (c->n_md_products && products <= 2) {
 		ev(v, 4, "microdata-product");
 		if (md_offer)
 			ev(v, 2, "microdata-offer");
@@ -1642,7 +1681,6 @@ static void decide(struct ex_ctx *c, struct walkstate *w, struct picked *pk,
 	/* what the page says and has */
 	struct pricescan mine = {0};
 	scan_prices(c, own, own_n, &mine);
-	int products = c->n_ld_products + c->n_md_products;
 	/* Cards outweigh the page's own words on index pages only: a listing
 	 * with "related products" still says more about its own product. */
 	size_t own_chars = 0;
@@ -1662,12 +1700,19 @@ static void decide(struct ex_ctx *c, struct walkstate *w, struct picked *pk,
 		ev(v, 2, "buy-button");
 	if (w->n_chat_links)
 		ev(v, 1, "chat-link");
-	int groups =
-		any_word(own, own_n, SELL_ORDER) +
-		any_word(own, own_n, SELL_STOCK) +
-		(any_word(own, own_n, SELL_CONTACT) || has_phone(own, own_n)) +
-		any_word(own, own_n, SELL_OFFER) +
-		any_word(own, own_n, SELL_PRODUCT);
+	char *low = xmalloc(own_n + 1);
+	for (size_t i = 0; i < own_n; i++) {
+		char ch = own[i];
+		low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch | 0x20 : ch);
+	}
+	low[own_n] = 0;
+	int groups = any_word_lc(low, own_n, SELL_ORDER) +
+		     any_word_lc(low, own_n, SELL_STOCK) +
+		     (any_word_lc(low, own_n, SELL_CONTACT) ||
+		      has_phone(own, own_n)) +
+		     any_word_lc(low, own_n, SELL_OFFER) +
+		     any_word_lc(low, own_n, SELL_PRODUCT);
+	free(low);
 	if (groups)
 		ev(v, MIN(groups, 4), "sell-words");
 
@@ -1715,7 +1760,7 @@ static void fill_fields(struct ex_ctx *c, struct walkstate *w,
 	struct meta *m = &w->m;
 
 	/* profile XPaths fill what structured data left empty */
-	if (c->prof) {
+	if (c->prof && x) {
 		if (!pk->title)
 			pk->title = xp_text(c, x, EX_XP_TITLE, false, 1024);
 		if (!pk->description)
@@ -1946,8 +1991,10 @@ int extract_page(const struct extract_profiles *ps, const char *url,
 	out->text = ex_strndup_cap(c.arena, w.text.b.p ? w.text.b.p : "",
 				   w.text.b.len, EXTRACT_MAX_TEXT);
 	out->text_len = strlen(out->text);
-	fill_fields(&c, &w, &pk, x);
-	decide(&c, &w, &pk, x, &v);
+	/* The verdict first: a page the URL rules out (a category, a search)
+	 * does not need the profile's XPaths, the costliest part. */
+	decide(&c, &w, x, &v);
+	fill_fields(&c, &w, &pk, v.score > -50 ? x : NULL);
 	out->score = v.score;
 	out->is_listing = v.score >= LISTING_THRESHOLD;
 	if (c.notes_full)

@@ -21,6 +21,7 @@
 #include "base/base.h"
 #include "extract/extract.h"
 #include "extract/extract_int.h"
+#include "html/html.h"
 
 /* ---- helpers ---------------------------------------------------------------
  */
@@ -473,6 +474,15 @@ static void test_visible_text(void **state)
 	assert_non_null(strstr(r.text, "delapan sembilan"));
 	extract_result_release(&r);
 	xmlFreeDoc(doc);
+
+	/* and so does the pipeline's parser (html_parse) */
+	doc = html_parse((struct slice){html, n}, "https://x.example/");
+	extract_page(NULL, "https://x.example/", (struct slice){NULL, 0}, doc,
+		     &r);
+	assert_string_equal(r.text, "Satu dua tiga\nEmpat\nlima\nenam\ntujuh\n"
+				    "delapan sembilan\nsel1 sel2");
+	extract_result_release(&r);
+	html_free(doc);
 	free(html);
 }
 
