@@ -1,8 +1,10 @@
 /*
  * extract_int.h - private to src/extract: the per-page context shared by
- * the files of the module (extract.c walks the DOM and decides, sdata.c
- * reads structured data, state.c finds embedded application state,
- * profile.c loads platform profiles, text.c and price.c are helpers).
+ * the files of the module: extract.c runs a page through the steps and
+ * merges the fields, dom.c walks the DOM once and collects, sdata.c reads
+ * structured data, state.c finds embedded application state, verdict.c
+ * weighs the listing evidence, profile.c loads platform profiles, text.c
+ * and price.c are helpers.
  *
  * Memory: everything a result points to lives in one arena per page
  * (struct ex_arena), freed at once by extract_result_release().
@@ -186,6 +188,82 @@ void *ex_vec_push(struct ex_vec *v, size_t size);
 /* Append the text under `n` (no script/style), whitespace collapsed, one
  * line per block element when `keep_lines`; bounded by out->max. */
 void ex_node_text(xmlNodePtr n, bool keep_lines, struct buf *out);
+
+/* ---- the DOM walk (dom.c) ---------------------------------------------- */
+#define OWN_TEXT_MAX (64 * 1024) /* text outside links, chrome and cards */
+
+/* Text accumulation with whitespace collapsing. */
+struct acc {
+	struct buf b;
+	int pending; /* 1 space, 2 newline */
+	bool full;
+};
+
+/* OpenGraph and <meta> values (arena strings). */
+struct meta {
+	const char *og_type, *og_title, *og_desc, *og_site, *og_price,
+		*og_currency, *og_brand, *description;
+};
+
+/* Everything one walk over the DOM collects. */
+struct walkstate {
+	struct acc text; /* all visible text */
+	struct acc own;	 /* visible text outside links */
+	struct meta m;
+	const char *title_tag;
+	const char *h1;
+	const char *canonical;
+	xmlNodePtr seller_node, desc_node, price_node, author_node;
+	xmlNodePtr byline_node; /* the element after "oleh", "by", "Penjual:" */
+	xmlNodePtr site_node;	/* the site's title or logo link */
+	int pre, in_link, in_head, chrome;
+	xmlNodePtr chrome_node[16]; /* footer/nav/site header being walked */
+	int n_article, n_time, n_p, n_h1, n_byline;
+	int n_buy, n_chat_links, n_listing_links, n_img;
+	xmlNodePtr card;   /* the card being walked, if any */
+	int n_cards;	   /* link cards: small blocks named by a link */
+	size_t card_chars; /* their text, non-space characters */
+	size_t nodes;
+};
+
+void ex_acc_text(struct acc *t, const char *p, size_t n, bool pre);
+void ex_acc_break(struct acc *t, int level);
+/* Walk the document from `root` (its first node) filling `w`, and c's
+ * alts, props, scripts and microdata items. */
+void ex_walk(struct ex_ctx *c, struct walkstate *w, xmlNodePtr root);
+/* An attribute's value ("" when empty), or NULL. */
+const char *ex_attr(xmlNodePtr n, const char *name);
+bool ex_is_el(xmlNodePtr n, const char *name);
+/* Whether a short attribute value contains one of the lower-case words. */
+bool ex_class_has(const char *cls, const char *const *words);
+/* ex_node_text into the arena, capped; NULL when empty. */
+const char *ex_text_of(struct ex_ctx *c, xmlNodePtr n, bool lines, size_t cap);
+
+/* ---- prices in text and the verdict (verdict.c) -------------------------- */
+#define LISTING_THRESHOLD 3
+
+/* Prices found in a text: how many, and the first one read. */
+struct pricescan {
+	int count;
+	const char *first; /* arena copy of the first price as written */
+	double amount;
+	const char *currency;
+};
+
+void ex_scan_prices(struct ex_ctx *c, const char *s, size_t n,
+		    struct pricescan *ps);
+
+/* The listing evidence: its sum and its description ("jsonld-product+4"). */
+struct verdict {
+	int score;
+	struct buf why;
+};
+
+/* Weigh the page's evidence into v (see docs/extract.md). */
+void ex_decide(struct ex_ctx *c, struct walkstate *w, xmlXPathContextPtr x,
+	       struct verdict *v);
+/* Whether any of the profile's XPaths for marker k selects something. */
+bool ex_xp_marker(struct ex_ctx *c, xmlXPathContextPtr x, enum ex_xp k);
 
 /* ---- structured data (sdata.c) ------------------------------------------- */
 /* Parse one JSON text (strictly, then leniently); NULL and a note when it

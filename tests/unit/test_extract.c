@@ -285,6 +285,14 @@ static void test_og_social(void **state)
 	assert_true(r.is_listing);
 	extract_result_release(&r);
 
+	/* an app-shell post: nothing but OpenGraph until a script runs */
+	extract_fixture(ps, "og_only_post.html", "https://obrolin.example/s/79",
+			&r);
+	assert_true(r.is_listing);
+	assert_true(r.price == 85000);
+	assert_non_null(strstr(r.description, "Serum pencerah 20 ml"));
+	extract_result_release(&r);
+
 	/* a post that only chats is not a listing, on the same platform */
 	extract_str(ps, "https://obrolin.example/s/78",
 		    "<meta property='og:type' content='article'><article><div "
@@ -581,6 +589,16 @@ static void test_limits(void **state)
 	assert_int_equal(r.n_props, EXTRACT_MAX_PROPS);
 	assert_true(r.text_len <= EXTRACT_MAX_TEXT);
 	assert_true(has_note(&r, "truncated"));
+	extract_result_release(&r);
+
+	/* problems beyond the cap are counted in one last note */
+	buf_reset(&b);
+	for (int i = 0; i < 100; i++)
+		buf_puts(&b, "<script type='application/ld+json'>{oops</script>");
+	extract_page(NULL, "https://lim.example/n", buf_slice(&b), NULL, &r);
+	assert_int_equal(r.n_notes, EXTRACT_MAX_NOTES);
+	assert_non_null(strstr(r.notes[EXTRACT_MAX_NOTES - 1],
+			       "more problems not listed"));
 	extract_result_release(&r);
 
 	/* deep nesting: the walk is iterative */
