@@ -90,14 +90,6 @@ static void scan(const char *root, const char *rel, const char *prefix)
 	free(dir);
 }
 
-static void put(json_t *o, const char *k, const char *v)
-{
-	if (v)
-		json_object_set_new(o, k, json_string(v));
-	else
-		json_object_set_new(o, k, json_null());
-}
-
 int main(int argc, char **argv)
 {
 	const char *pdir = NULL, *prefix = "http://127.0.0.1:8000";
@@ -140,50 +132,14 @@ int main(int argc, char **argv)
 			htmlDocPtr d = html_parse(h, pages[k].url);
 			extract_page(ps, pages[k].url, h, d, &r);
 			html_free(d);
-			json_t *o = json_object();
-			put(o, "path", pages[k].path);
-			json_object_set_new(o, "is_listing",
-					    json_boolean(r.is_listing));
-			json_object_set_new(o, "score", json_integer(r.score));
-			put(o, "why", r.why);
-			put(o, "platform", r.platform);
-			put(o, "kind", extract_kind_name(r.kind));
-			put(o, "title", r.title);
-			if (r.has_price)
-				json_object_set_new(o, "price",
-						    json_real(r.price));
-			put(o, "currency", r.currency);
-			put(o, "price_text", r.price_text);
-			put(o, "brand", r.brand);
-			put(o, "seller", r.seller);
-			put(o, "seller_url", r.seller_url);
-			put(o, "canonical", r.canonical_url);
-			json_object_set_new(
-				o, "n_alts",
-				json_integer((json_int_t)r.n_image_alts));
-			json_object_set_new(
-				o, "n_props",
-				json_integer((json_int_t)r.n_props));
-			json_t *notes = json_array();
-			for (size_t n = 0; n < r.n_notes; n++)
-				json_array_append_new(notes,
-						      json_string(r.notes[n]));
-			json_object_set_new(o, "notes", notes);
-			if (verbose) {
-				put(o, "description", r.description);
-				json_t *f = json_array();
-				for (size_t n = 0; n < r.n_props; n++)
-					json_array_append_new(
-						f, json_pack("[ss]",
-							     r.props[n].name,
-							     r.props[n].value));
-				json_object_set_new(o, "props", f);
-			}
-			char *s =
-				json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-			puts(s);
-			free(s);
-			json_decref(o);
+			/* the result's own JSON, with the page's path first */
+			char *js = extract_result_json(&r, verbose);
+			printf("{\"path\":");
+			json_t *path = json_string(pages[k].path);
+			json_dumpf(path, stdout, JSON_ENCODE_ANY);
+			json_decref(path);
+			printf(",%s\n", js + 1);
+			free(js);
 			extract_result_release(&r);
 		}
 	}

@@ -572,6 +572,18 @@ static void link_tag(struct ex_ctx *c, struct walkstate *w, xmlNodePtr n)
 	if (!strncasecmp(href, "javascript:", 11) ||
 	    !strncasecmp(href, "mailto:", 7) || !strncasecmp(href, "tel:", 4))
 		return;
+	/* A seller's hashtags say what the post is for: #jualobat, #olshop */
+	char first;
+	if (!w->commerce_tag && !w->chrome && text_info(n, 64, &first) &&
+	    first == '#') {
+		static const char *const stems[] = {
+			"jual",	  "murah",    "olshop",	  "onlineshop",
+			"ready",  "promo",    "diskon",	  "cod",
+			"grosir", "reseller", "dropship", "order",
+			"harga",  "ecer",     NULL};
+		const char *t = ex_text_of(c, n, false, 128);
+		w->commerce_tag = t && ex_class_has(t, stems);
+	}
 	const char *path = href_path(c, href);
 	if (path && c->prof && c->prof->n_listing) {
 		size_t pl = strcspn(path, "#");

@@ -556,6 +556,74 @@ static void fill_fields(struct ex_ctx *c, struct walkstate *w,
 	field(c, "text", r->text);
 }
 
+static void put_str(json_t *o, const char *k, const char *v)
+{
+	json_t *s = v ? json_string(v) : NULL;
+	json_object_set_new(o, k, s ? s : json_null());
+}
+
+char *extract_result_json(const struct extract_result *r, bool with_text)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "is_listing", json_boolean(r->is_listing));
+	json_object_set_new(o, "score", json_integer(r->score));
+	put_str(o, "why", r->why);
+	put_str(o, "url", r->url);
+	put_str(o, "host", r->host);
+	put_str(o, "platform", r->platform);
+	put_str(o, "kind", extract_kind_name(r->kind));
+	put_str(o, "canonical_url", r->canonical_url);
+	put_str(o, "title", r->title);
+	put_str(o, "description", r->description);
+	put_str(o, "brand", r->brand);
+	put_str(o, "seller", r->seller);
+	put_str(o, "seller_url", r->seller_url);
+	json_object_set_new(o, "price",
+			    r->has_price ? json_real(r->price) : json_null());
+	put_str(o, "currency", r->currency);
+	put_str(o, "price_text", r->price_text);
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->n_image_alts; i++)
+		json_array_append_new(a, json_string(r->image_alts[i]));
+	json_object_set_new(o, "image_alts", a);
+	a = json_array();
+	for (size_t i = 0; i < r->n_props; i++) {
+		json_t *p = json_object();
+		put_str(p, "name", r->props[i].name);
+		put_str(p, "value", r->props[i].value);
+		put_str(p, "source", r->props[i].source);
+		json_array_append_new(a, p);
+	}
+	json_object_set_new(o, "props", a);
+	a = json_array();
+	for (size_t i = 0; i < r->n_facts; i++) {
+		json_t *p = json_object();
+		put_str(p, "source", r->facts[i].source);
+		put_str(p, "key", r->facts[i].key);
+		put_str(p, "value", r->facts[i].value);
+		json_array_append_new(a, p);
+	}
+	json_object_set_new(o, "facts", a);
+	a = json_array();
+	for (size_t i = 0; i < r->n_notes; i++)
+		json_array_append_new(a, json_string(r->notes[i]));
+	json_object_set_new(o, "notes", a);
+	if (with_text) {
+		put_str(o, "text", r->text);
+		a = json_array();
+		for (size_t i = 0; i < r->n_fields; i++) {
+			json_t *p = json_object();
+			put_str(p, "name", r->fields[i].name);
+			put_str(p, "text", r->fields[i].text);
+			json_array_append_new(a, p);
+		}
+		json_object_set_new(o, "fields", a);
+	}
+	char *s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s ? s : xstrdup("{}");
+}
+
 void extract_result_release(struct extract_result *r)
 {
 	if (!r)

@@ -185,6 +185,14 @@ int extract_page(const struct extract_profiles *ps, const char *url,
 		 struct slice html, htmlDocPtr doc, struct extract_result *out);
 void extract_result_release(struct extract_result *r);
 
+/* The result as one compact JSON object (UTF-8, malloc'd, free() it):
+ * is_listing, score, why, url, host, platform, kind, canonical_url, title,
+ * description, brand, seller, seller_url, price, currency, price_text,
+ * image_alts, props [{name, value, source}], facts, notes, and with
+ * `with_text` also text and fields [{name, text}].  Absent values are
+ * null.  For logs, debugging and tools. */
+char *extract_result_json(const struct extract_result *r, bool with_text);
+
 /* Parse a price as sellers write it: "Rp 1.250.000", "Rp150rb", "IDR
  * 75,000", "Rp 1,5 jt", "61k", "Rp 99.900,00", "USD 12.50".  *currency
  * receives an ISO code (static storage); "IDR" for Rp/IDR and for a bare

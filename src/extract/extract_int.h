@@ -220,6 +220,7 @@ struct walkstate {
 	xmlNodePtr chrome_node[16]; /* footer/nav/site header being walked */
 	int n_article, n_time, n_p, n_h1, n_byline;
 	int n_buy, n_chat_links, n_listing_links, n_img;
+	bool commerce_tag; /* a hashtag link like #jualobat */
 	xmlNodePtr card;   /* the card being walked, if any */
 	int n_cards;	   /* link cards: small blocks named by a link */
 	size_t card_chars; /* their text, non-space characters */

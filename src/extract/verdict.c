@@ -417,7 +417,7 @@ void ex_decide(struct ex_ctx *c, struct walkstate *w, xmlXPathContextPtr x,
 		     (any_word_lc(low, own_n, SELL_CONTACT) ||
 		      has_phone(own, own_n)) +
 		     any_word_lc(low, own_n, SELL_OFFER) +
-		     any_word_lc(low, own_n, SELL_PRODUCT);
+		     any_word_lc(low, own_n, SELL_PRODUCT) + w->commerce_tag;
 	free(low);
 	if (groups)
 		ev(v, MIN(groups, 4), "sell-words");

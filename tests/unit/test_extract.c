@@ -180,6 +180,19 @@ static void test_jsonld_graph(void **state)
 				!strcmp(r.facts[i].key, "offers.price") &&
 				!strcmp(r.facts[i].value, "89500"));
 	assert_true(fact);
+
+	/* the JSON form says the same */
+	char *js = extract_result_json(&r, true);
+	json_t *j = json_loads(js, 0, NULL);
+	assert_non_null(j);
+	assert_true(json_is_true(json_object_get(j, "is_listing")));
+	assert_string_equal(json_string_value(json_object_get(j, "seller")),
+			    "Kedai Lebah Pak Darto");
+	assert_true(json_real_value(json_object_get(j, "price")) == 89500);
+	assert_true(json_array_size(json_object_get(j, "fields")) ==
+		    r.n_fields);
+	json_decref(j);
+	free(js);
 	extract_result_release(&r);
 }
 
@@ -594,7 +607,8 @@ static void test_limits(void **state)
 	/* problems beyond the cap are counted in one last note */
 	buf_reset(&b);
 	for (int i = 0; i < 100; i++)
-		buf_puts(&b, "<script type='application/ld+json'>{oops</script>");
+		buf_puts(&b,
+			 "<script type='application/ld+json'>{oops</script>");
 	extract_page(NULL, "https://lim.example/n", buf_slice(&b), NULL, &r);
 	assert_int_equal(r.n_notes, EXTRACT_MAX_NOTES);
 	assert_non_null(strstr(r.notes[EXTRACT_MAX_NOTES - 1],
