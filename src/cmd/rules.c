@@ -69,14 +69,14 @@ static const struct cmd_opt dir_opts[] = {
 static int check_run(struct cmd_ctx *c)
 {
 	struct rules *r = load(c, c->argv, c->argc);
-	size_t nr, nc, np;
+	size_t nr, nc, np, nph;
 
 	if (!r)
 		return 1;
-	rules_counts(r, &nr, &nc, &np);
-	printf("ok: %zu rules, %zu commodity classes, %zu distinct patterns "
-	       "in one Hyperscan database\n",
-	       nr, nc, np);
+	rules_counts(r, &nr, &nc, &np, &nph);
+	printf("ok: %zu rules, %zu commodity classes; %zu distinct patterns "
+	       "in one Hyperscan database, %zu class and cue phrases\n",
+	       nr, nc, np, nph);
 	rules_free(r);
 	return 0;
 }
@@ -415,7 +415,7 @@ static int bench_run(struct cmd_ctx *c)
 	rules_scratch_free(s);
 	{
 		size_t np;
-		rules_counts(r, NULL, NULL, &np);
+		rules_counts(r, NULL, NULL, &np, NULL);
 		printf("bytes %zu patterns %zu matches %llu seconds %.6f "
 		       "MB_per_s %.1f\n",
 		       nm.len, np, (unsigned long long)matches, best / 1e9,

@@ -75,7 +75,8 @@ static void copy_utf8(char *dst, size_t dsz, const char *s, size_t n)
 	if (max < n)
 		while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
 			max--;
-	memcpy(dst, s, max);
+	if (max)
+		memcpy(dst, s, max);
 	dst[max] = '\0';
 	/* newlines and tabs would break one-line outputs */
 	for (size_t i = 0; i < max; i++)
@@ -292,10 +293,12 @@ static enum commodity classify(struct detector *d, const char **by)
 	enum commodity nc = nie_commodity_of(d);
 	bool has_title = title_of(d) != NULL;
 
-	rules_classes(d->r, d->s, title, body, text);
-	for (int c = 0; c < COM__COUNT; c++)
-		score[c] =
-			3 * title[c] + 2 * body[c] + (has_title ? 0 : text[c]);
+	rules_classes(d->r, d->s, title, body, has_title ? NULL : text);
+	for (int c = 0; c < COM__COUNT; c++) {
+		if (has_title)
+			text[c] = 0;
+		score[c] = 3 * title[c] + 2 * body[c] + text[c];
+	}
 	if ((best = argmax(score, text)) >= 0) {
 		if (nc != COM_OTHER && best != COM_OTHER &&
 		    (title[nc] > 0 || body[nc] > 0) &&

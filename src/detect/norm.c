@@ -189,6 +189,13 @@ static void fold_cp(struct norm *n, uint32_t cp, uint32_t off)
 		push(n, ' ', off);
 		return;
 	}
+	/* A symbol that decomposes to one letter is a letter in disguise
+	 * (circled "ⓢ"); to several ("™" -> "tm") it is decoration. */
+	if (k > 1 && (p->category == UTF8PROC_CATEGORY_SO ||
+		      p->category == UTF8PROC_CATEGORY_SK)) {
+		push(n, U_EMOJI, off);
+		return;
+	}
 	for (utf8proc_ssize_t i = 0; i < k; i++)
 		push_decomposed(n, (uint32_t)d[i], off);
 }

@@ -66,6 +66,11 @@ struct block {
 	enum cue_kind cue;
 	int window;
 	bool commas, is_default;
+	char **stop_names; /* break sets that end this set's scope */
+	int *stop_lines;
+	size_t nstop_names;
+	int *stop; /* resolved block indices */
+	size_t nstop;
 	/* class */
 	enum commodity com;
 	/* patterns */
@@ -89,6 +94,19 @@ struct pattern {
 	int line;
 };
 
+/* A class or cue phrase: looked up by token, not scanned for.  These are
+ * the most frequent words of a page ("jamu", "obat", "tanpa", "isi") and
+ * are needed only in the listing's own fields (classes) or next to a rule
+ * match (cues); keeping them out of the Hyperscan database keeps the scan
+ * fast. */
+struct phrase {
+	uint64_t key;
+	char *s; /* normalised */
+	uint32_t len;
+	uint32_t block;
+	bool prefix;
+};
+
 struct rules {
 	struct block *b;
 	size_t nb, capb;
@@ -102,6 +120,9 @@ struct rules {
 	size_t ndefault;
 	int *break_sets;
 	size_t nbreak;
+	/* class and cue phrases, sorted by key (see phrase_key) */
+	struct phrase *ph;
+	size_t nph, capph;
 };
 
 /* ---- errors ------------------------------------------------------------- */
@@ -145,6 +166,11 @@ static void block_release(struct block *b)
 	free(b->neg_names);
 	free(b->neg_lines);
 	free(b->neg);
+	for (size_t i = 0; i < b->nstop_names; i++)
+		free(b->stop_names[i]);
+	free(b->stop_names);
+	free(b->stop_lines);
+	free(b->stop);
 	for (size_t i = 0; i < b->npr; i++)
 		free(b->pr[i].text);
 	free(b->pr);
@@ -162,6 +188,11 @@ static void patterns_release(struct rules *r)
 	if (r->db)
 		hs_free_database(r->db);
 	r->db = NULL;
+	for (size_t i = 0; i < r->nph; i++)
+		free(r->ph[i].s);
+	free(r->ph);
+	r->ph = NULL;
+	r->nph = r->capph = 0;
 	free(r->default_neg);
 	free(r->break_sets);
 	r->default_neg = r->break_sets = NULL;
@@ -545,6 +576,22 @@ static void parse_attr(struct block *b, struct slice key, struct slice v,
 				if (!parse_bool(val, &b->is_default))
 					perr(e, file, line,
 					     "default must be yes or no");
+			} else if (slice_eq(k, "stop")) {
+				if (!valid_id(val)) {
+					perr(e, file, line,
+					     "bad cue set name '%.*s'",
+					     (int)MIN(val.n, 64), val.p);
+					return;
+				}
+				b->stop_names = xrealloc(
+					b->stop_names,
+					(b->nstop_names + 1) * sizeof(char *));
+				b->stop_lines = xrealloc(b->stop_lines,
+							 (b->nstop_names + 1) *
+								 sizeof(int));
+				b->stop_names[b->nstop_names] =
+					xstrndup(val.p, val.n);
+				b->stop_lines[b->nstop_names++] = line;
 			} else {
 				perr(e, file, line,
 				     "unknown attribute '%.*s' in cues",
@@ -909,6 +956,68 @@ static unsigned pattern_flags(const struct pattern *p)
 	return p->som ? HS_FLAG_SOM_LEFTMOST : 0;
 }
 
+static inline bool is_tok_byte(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
+/* Phrases are found by the first bytes of their first token: up to
+ * PHRASE_KEY of them, packed with their count. */
+#define PHRASE_KEY 6
+
+static uint64_t phrase_key(const char *p, size_t k)
+{
+	uint64_t key = (uint64_t)k << 56;
+
+	for (size_t i = 0; i < k; i++)
+		key |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	return key;
+}
+
+static void add_phrase(struct rules *r, size_t bi, const struct block *src,
+		       const struct pref *pr, struct perr *e)
+{
+	const struct block *b = &r->b[bi];
+	char *lit;
+	size_t tok = 0;
+
+	if (pr->kind == P_REGEX) {
+		perr(e, src->file, pr->line,
+		     "%s %s: regex is not allowed here, only word and prefix "
+		     "phrases",
+		     blk_names[b->kind], b->id);
+		return;
+	}
+	lit = norm_string(pr->text, NORM_DETECT);
+	while (is_tok_byte((unsigned char)lit[tok]))
+		tok++;
+	if (!tok) {
+		perr(e, src->file, pr->line,
+		     "'%s' must start with a letter or digit once normalised",
+		     pr->text);
+		free(lit);
+		return;
+	}
+	if (r->nph == r->capph)
+		r->ph = xgrow(r->ph, &r->capph, r->nph + 1, sizeof(*r->ph));
+	r->ph[r->nph++] = (struct phrase){
+		.key = phrase_key(lit, MIN(tok, PHRASE_KEY)),
+		.s = lit,
+		.len = (uint32_t)strlen(lit),
+		.block = (uint32_t)bi,
+		.prefix = pr->kind == P_PREFIX,
+	};
+}
+
+static int cmp_phrase(const void *a, const void *b)
+{
+	const struct phrase *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->block < y->block ? -1 : x->block > y->block;
+}
+
 /* Add the patterns of `src`'s references (role given) to block bi. */
 static void compile_prefs(struct rules *r, size_t bi, const struct block *src,
 			  enum role only, bool any_role, struct perr *e)
@@ -931,6 +1040,10 @@ static void compile_prefs(struct rules *r, size_t bi, const struct block *src,
 		char *expr;
 		bool som = false;
 		uint32_t len = 0;
+		if (b->kind == B_CLASS || b->kind == B_CUES) {
+			add_phrase(r, bi, src, pr, e);
+			continue;
+		}
 		if (pr->kind == P_REGEX) {
 			const char *lint = regex_lint(pr->text);
 			char msg[256];
@@ -997,6 +1110,22 @@ int rules_compile(struct rules *r, struct buf *errors)
 			b->neg = xrealloc(b->neg, (b->nnegs + 1) * sizeof(int));
 			b->neg[b->nnegs++] = (int)(c - r->b);
 		}
+		free(b->stop);
+		b->stop = NULL;
+		b->nstop = 0;
+		for (size_t k = 0; k < b->nstop_names; k++) {
+			struct block *c =
+				find_block(r, b->stop_names[k], 0, r->nb);
+			if (!c || c->kind != B_CUES || c->cue != CUE_BREAK) {
+				perr(&e, b->file, b->stop_lines[k],
+				     "'%s' is not a break cue set",
+				     b->stop_names[k]);
+				continue;
+			}
+			b->stop =
+				xrealloc(b->stop, (b->nstop + 1) * sizeof(int));
+			b->stop[b->nstop++] = (int)(c - r->b);
+		}
 		if (b->kind == B_RULE)
 			r->nrules++;
 		if (b->kind == B_CLASS)
@@ -1014,6 +1143,8 @@ int rules_compile(struct rules *r, struct buf *errors)
 	}
 	if (!r->np && !e.count)
 		perr(&e, r->nfiles ? r->files[0] : "rules", 0, "no patterns");
+	if (r->nph)
+		qsort(r->ph, r->nph, sizeof(*r->ph), cmp_phrase);
 	if (e.count) {
 		rc = ERR_INPUT;
 		goto out;
@@ -1049,8 +1180,10 @@ out:
 }
 
 void rules_counts(const struct rules *r, size_t *rules, size_t *classes,
-		  size_t *patterns)
+		  size_t *patterns, size_t *phrases)
 {
+	if (phrases)
+		*phrases = r->nph;
 	if (rules)
 		*rules = r->nrules;
 	if (classes)
@@ -1118,10 +1251,6 @@ struct rmatch {
 	uint32_t pat, from, to;
 };
 
-struct cue_occ {
-	uint32_t block, from, to;
-};
-
 struct rules_scratch {
 	hs_scratch_t *hs;
 	struct rmatch *m;
@@ -1138,11 +1267,9 @@ struct rules_scratch {
 	size_t nf;
 	struct rules_field one;
 	/* evaluation */
-	struct cue_occ *cues, *breaks;
-	size_t ncues, nbreaks, capcues, capbreaks;
 	int32_t *first;	  /* per block: first good main match, -1 none */
 	uint8_t *cond;	  /* per block: 1 unless seen, 2 with seen */
-	uint8_t *classes; /* per block: 1 title, 2 body */
+	uint8_t *classes; /* per block: 1 title, 2 body, 4 text */
 	bool evaluated;
 };
 
@@ -1169,8 +1296,6 @@ void rules_scratch_free(struct rules_scratch *s)
 		hs_free_scratch(s->hs);
 	free(s->m);
 	free(s->per_pat);
-	free(s->cues);
-	free(s->breaks);
 	free(s->first);
 	free(s->cond);
 	free(s->classes);
@@ -1252,6 +1377,162 @@ bool rules_scan_truncated(const struct rules_scratch *s)
 	return s->truncated;
 }
 
+/* ---- phrases ------------------------------------------------------------ */
+
+/* Call fn for every phrase that starts at the token starting at p (p must
+ * be a token start) and ends at or before `limit`.  fn returning true
+ * stops the search, and the result is true. */
+static bool phrases_at(const struct rules *r, const char *text, size_t len,
+		       size_t p, size_t limit,
+		       bool (*fn)(void *arg, const struct phrase *ph,
+				  size_t end),
+		       void *arg)
+{
+	size_t tok = 0;
+
+	while (p + tok < len && tok < PHRASE_KEY &&
+	       is_tok_byte((unsigned char)text[p + tok]))
+		tok++;
+	for (size_t k = 1; k <= tok; k++) {
+		uint64_t key = phrase_key(text + p, k);
+		size_t lo = 0, hi = r->nph;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (r->ph[mid].key < key)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < r->nph && r->ph[lo].key == key; lo++) {
+			const struct phrase *ph = &r->ph[lo];
+			size_t end = p + ph->len;
+			if (end > limit || end > len ||
+			    memcmp(text + p, ph->s, ph->len))
+				continue;
+			if (!ph->prefix &&
+			    is_word_byte((unsigned char)ph->s[ph->len - 1]) &&
+			    end < len && is_word_byte((unsigned char)text[end]))
+				continue;
+			if (fn(arg, ph, end))
+				return true;
+		}
+	}
+	return false;
+}
+
+static inline bool token_start(const char *text, size_t i)
+{
+	return is_tok_byte((unsigned char)text[i]) &&
+	       (i == 0 || !is_tok_byte((unsigned char)text[i - 1]));
+}
+
+/* ---- negation ----------------------------------------------------------- */
+
+struct neg_ctx {
+	const struct rules *r;
+	const struct rules_scratch *s;
+	const int *sets;
+	size_t nsets;
+	enum cue_kind want;
+	size_t at;	  /* before: the match start; after: its end */
+	size_t cue_start; /* after: where the cue starts */
+	uint32_t block;	  /* for break search: unused */
+};
+
+static bool in_sets(const int *sets, size_t n, uint32_t block)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((uint32_t)sets[i] == block)
+			return true;
+	return false;
+}
+
+static bool is_break(void *arg, const struct phrase *ph, size_t end)
+{
+	const struct block *set = arg;
+
+	return in_sets(set->stop, set->nstop, ph->block);
+}
+
+/* Whether the words between a and b may belong to one negation scope. */
+static bool gap_ok(const struct rules *r, const struct rules_scratch *s,
+		   size_t a, size_t b, const struct block *set)
+{
+	int words = 0;
+
+	if (b < a || b - a > 200)
+		return false;
+	for (size_t i = a; i < b; i++) {
+		unsigned char c = (unsigned char)s->text[i];
+		if (c == '\n' || c == '!' || c == '?' || c == ';')
+			return false;
+		if (c == '.' && (i + 1 >= s->len || s->text[i + 1] == ' ' ||
+				 s->text[i + 1] == '\n'))
+			return false;
+		if (c == ',' && !set->commas)
+			return false;
+		if (token_start(s->text, i)) {
+			words++;
+			/* an affirmative word ("mengandung", "plus") ends
+			 * the scope */
+			if (set->nstop && phrases_at(r, s->text, s->len, i, b,
+						     is_break, (void *)set))
+				return false;
+		}
+	}
+	return words <= set->window;
+}
+
+static bool is_cue(void *arg, const struct phrase *ph, size_t end)
+{
+	struct neg_ctx *c = arg;
+	const struct block *set = &c->r->b[ph->block];
+
+	if (set->kind != B_CUES || set->cue != c->want ||
+	    !in_sets(c->sets, c->nsets, ph->block))
+		return false;
+	if (c->want == CUE_BEFORE)
+		return gap_ok(c->r, c->s, end, c->at, set);
+	return gap_ok(c->r, c->s, c->at, c->cue_start, set);
+}
+
+static bool negated(const struct rules *r, const struct rules_scratch *s,
+		    const struct block *b, size_t from, size_t to)
+{
+	struct neg_ctx c = {.r = r, .s = s};
+
+	if (b->neg_none)
+		return false;
+	c.sets = b->neg;
+	c.nsets = b->nnegs;
+	if (!b->nneg) {
+		if (b->kind == B_CLASS)
+			return false; /* classes negate only when asked */
+		c.sets = r->default_neg;
+		c.nsets = r->ndefault;
+	}
+	if (!c.nsets)
+		return false;
+	/* cues before the match, in the 200 bytes before it */
+	c.want = CUE_BEFORE;
+	c.at = from;
+	for (size_t i = from > 200 ? from - 200 : 0; i < from; i++)
+		if (token_start(s->text, i) &&
+		    phrases_at(r, s->text, s->len, i, from, is_cue, &c))
+			return true;
+	/* cues after it */
+	c.want = CUE_AFTER;
+	c.at = to;
+	for (size_t i = to; i < s->len && i < to + 200; i++) {
+		if (!token_start(s->text, i))
+			continue;
+		c.cue_start = i;
+		if (phrases_at(r, s->text, s->len, i, s->len, is_cue, &c))
+			return true;
+	}
+	return false;
+}
+
 /* ---- evaluation --------------------------------------------------------- */
 
 static unsigned field_at(const struct rules_scratch *s, uint32_t off)
@@ -1270,119 +1551,6 @@ static unsigned field_at(const struct rules_scratch *s, uint32_t off)
 	return RF_OTHER;
 }
 
-static void push_occ(struct cue_occ **a, size_t *n, size_t *cap,
-		     struct cue_occ o)
-{
-	if (*n == *cap)
-		*a = xgrow(*a, cap, *n + 1, sizeof(**a));
-	/* keep sorted by `to` (matches arrive nearly in order) */
-	size_t i = *n;
-	while (i > 0 && (*a)[i - 1].to > o.to) {
-		(*a)[i] = (*a)[i - 1];
-		i--;
-	}
-	(*a)[i] = o;
-	(*n)++;
-}
-
-/* First index whose `to` >= x. */
-static size_t lower_to(const struct cue_occ *a, size_t n, uint32_t x)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (a[mid].to < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Whether the words between a and b may belong to one negation scope. */
-static bool gap_ok(const struct rules_scratch *s, uint32_t a, uint32_t b,
-		   const struct block *set)
-{
-	int words = 0;
-	bool in_word = false;
-
-	if (b < a || b - a > 200)
-		return false;
-	for (uint32_t i = a; i < b; i++) {
-		unsigned char c = (unsigned char)s->text[i];
-		if (c == '\n' || c == '!' || c == '?' || c == ';')
-			return false;
-		if (c == '.' && (i + 1 >= s->len || s->text[i + 1] == ' ' ||
-				 s->text[i + 1] == '\n'))
-			return false;
-		if (c == ',' && !set->commas)
-			return false;
-		if (isalnum(c) || c >= 0x80) {
-			if (!in_word)
-				words++;
-			in_word = true;
-		} else {
-			in_word = false;
-		}
-	}
-	if (words > set->window)
-		return false;
-	/* an affirmative word ("mengandung", "plus") ends the scope */
-	for (size_t k = lower_to(s->breaks, s->nbreaks, a);
-	     k < s->nbreaks && s->breaks[k].to <= b; k++)
-		if (s->breaks[k].from >= a)
-			return false;
-	return true;
-}
-
-static bool in_sets(const int *sets, size_t n, uint32_t block)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((uint32_t)sets[i] == block)
-			return true;
-	return false;
-}
-
-static bool negated(const struct rules *r, const struct rules_scratch *s,
-		    const struct block *b, uint32_t from, uint32_t to)
-{
-	const int *sets = b->neg;
-	size_t nsets = b->nnegs;
-
-	if (b->neg_none)
-		return false;
-	if (!b->nneg) {
-		if (b->kind == B_CLASS)
-			return false; /* classes negate only when asked */
-		sets = r->default_neg;
-		nsets = r->ndefault;
-	}
-	if (!nsets || !s->ncues)
-		return false;
-	/* cues before: `to` in [from - 200, from] */
-	for (size_t k =
-		     lower_to(s->cues, s->ncues, from > 200 ? from - 200 : 0);
-	     k < s->ncues && s->cues[k].to <= from; k++) {
-		const struct cue_occ *c = &s->cues[k];
-		const struct block *set = &r->b[c->block];
-		if (set->cue == CUE_BEFORE && in_sets(sets, nsets, c->block) &&
-		    gap_ok(s, c->to, from, set))
-			return true;
-	}
-	/* cues after: `from` in [to, to + 200] */
-	for (size_t k = lower_to(s->cues, s->ncues, to);
-	     k < s->ncues && s->cues[k].to <= to + 300; k++) {
-		const struct cue_occ *c = &s->cues[k];
-		const struct block *set = &r->b[c->block];
-		if (set->cue == CUE_AFTER && c->from >= to &&
-		    in_sets(sets, nsets, c->block) &&
-		    gap_ok(s, to, c->from, set))
-			return true;
-	}
-	return false;
-}
-
 static uint8_t class_bit(unsigned field_kind)
 {
 	/* a seller's shop name ("Rina Skincare", "Feri Herbal") says little
@@ -1397,27 +1565,9 @@ static void evaluate(const struct rules *r, struct rules_scratch *s)
 	if (s->evaluated)
 		return;
 	s->evaluated = true;
-	s->ncues = s->nbreaks = 0;
 	for (size_t i = 0; i < r->nb; i++) {
 		s->first[i] = -1;
 		s->cond[i] = 0;
-		s->classes[i] = 0;
-	}
-	/* cues first: negation needs those after a match too */
-	for (size_t i = 0; i < s->n; i++) {
-		const struct pattern *p = &r->p[s->m[i].pat];
-		for (size_t t = 0; t < p->nt; t++) {
-			const struct block *b = &r->b[p->t[t].block];
-			struct cue_occ o = {p->t[t].block, s->m[i].from,
-					    s->m[i].to};
-			if (b->kind != B_CUES)
-				continue;
-			if (b->cue == CUE_BREAK)
-				push_occ(&s->breaks, &s->nbreaks, &s->capbreaks,
-					 o);
-			else
-				push_occ(&s->cues, &s->ncues, &s->capcues, o);
-		}
 	}
 	for (size_t i = 0; i < s->n; i++) {
 		const struct rmatch *m = &s->m[i];
@@ -1426,22 +1576,14 @@ static void evaluate(const struct rules *r, struct rules_scratch *s)
 		for (size_t t = 0; t < p->nt; t++) {
 			uint32_t bi = p->t[t].block;
 			const struct block *b = &r->b[bi];
-			if (b->kind == B_CUES)
-				continue;
 			if (p->t[t].role == R_MAIN) {
 				if (b->fields && !(b->fields & fk))
 					continue;
-				if (b->kind == B_RULE && s->first[bi] >= 0)
-					continue;
-				if (b->kind == B_CLASS &&
-				    (s->classes[bi] & class_bit(fk)))
+				if (s->first[bi] >= 0)
 					continue;
 				if (negated(r, s, b, m->from, m->to))
 					continue;
-				if (b->kind == B_RULE)
-					s->first[bi] = (int32_t)i;
-				else
-					s->classes[bi] |= class_bit(fk);
+				s->first[bi] = (int32_t)i;
 			} else {
 				uint8_t bit = p->t[t].role == R_UNLESS ? 1 : 2;
 				if (s->cond[bi] & bit)
@@ -1454,13 +1596,54 @@ static void evaluate(const struct rules *r, struct rules_scratch *s)
 	}
 }
 
+struct class_ctx {
+	const struct rules *r;
+	struct rules_scratch *s;
+	unsigned fk;
+	size_t start;
+};
+
+static bool on_class(void *arg, const struct phrase *ph, size_t end)
+{
+	struct class_ctx *c = arg;
+	const struct block *b = &c->r->b[ph->block];
+	uint8_t bit = class_bit(c->fk);
+
+	if (b->kind != B_CLASS || (c->s->classes[ph->block] & bit))
+		return false;
+	if (b->fields && !(b->fields & c->fk))
+		return false;
+	if (b->nneg && negated(c->r, c->s, b, c->start, end))
+		return false;
+	c->s->classes[ph->block] |= bit;
+	return false;
+}
+
 void rules_classes(const struct rules *r, struct rules_scratch *s,
 		   int title[COM__COUNT], int body[COM__COUNT],
 		   int text[COM__COUNT])
 {
-	evaluate(r, s);
-	for (int c = 0; c < COM__COUNT; c++)
-		title[c] = body[c] = text[c] = 0;
+	struct class_ctx c = {r, s, 0, 0};
+
+	for (size_t i = 0; i < r->nb; i++)
+		s->classes[i] = 0;
+	for (size_t f = 0; f < s->nf; f++) {
+		c.fk = s->f[f].kind;
+		if (!text && class_bit(c.fk) == 4)
+			continue;
+		for (size_t i = s->f[f].start; i < s->f[f].end; i++) {
+			if (!token_start(s->text, i))
+				continue;
+			c.start = i;
+			phrases_at(r, s->text, s->f[f].end, i, s->f[f].end,
+				   on_class, &c);
+		}
+	}
+	for (int k = 0; k < COM__COUNT; k++) {
+		title[k] = body[k] = 0;
+		if (text)
+			text[k] = 0;
+	}
 	for (size_t i = 0; i < r->nb; i++) {
 		const struct block *b = &r->b[i];
 		if (b->kind != B_CLASS)
@@ -1469,7 +1652,7 @@ void rules_classes(const struct rules *r, struct rules_scratch *s,
 			title[b->com] += b->weight;
 		if (s->classes[i] & 2)
 			body[b->com] += b->weight;
-		if (s->classes[i] & 4)
+		if (text && (s->classes[i] & 4))
 			text[b->com] += b->weight;
 	}
 }

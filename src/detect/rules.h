@@ -72,9 +72,10 @@ int rules_load_dir(struct rules *r, const char *dir, struct buf *errors);
  * Hyperscan database.  Errors as for rules_parse (ERR_INPUT). */
 int rules_compile(struct rules *r, struct buf *errors);
 
-/* Counts: violation rules, commodity classes, distinct patterns. */
+/* Counts: violation rules, commodity classes, distinct patterns in the
+ * Hyperscan database, class and cue phrases (looked up by token). */
 void rules_counts(const struct rules *r, size_t *rules, size_t *classes,
-		  size_t *patterns);
+		  size_t *patterns, size_t *phrases);
 /* One line per distinct pattern, as grep -E -i -f reads them. */
 void rules_export_patterns(const struct rules *r, FILE *out);
 /* Describe every rule, class and cue set, one per line (for `rules
@@ -120,7 +121,8 @@ int rules_scan_raw(const struct rules *r, struct rules_scratch *s,
 /* Commodity vocabulary after a scan: per commodity, the sum of the weights
  * of the classes matched in a title field (`title`), in the other fields
  * of the listing itself (`body`: description, alt texts, brand, ...) and
- * in the page's visible text (`text`, noisy: menus and footers). */
+ * in the page's visible text (`text`, noisy: menus and footers; may be
+ * NULL, which skips the work). */
 void rules_classes(const struct rules *r, struct rules_scratch *s,
 		   int title[COM__COUNT], int body[COM__COUNT],
 		   int text[COM__COUNT]);
