@@ -307,7 +307,8 @@ EOF
 # failure.  In the snippet: ARGS (the arguments), fail(msg),
 # pages(jsonl) -> list of dicts, reqs(log, start=0, end=None) (line
 # numbers, as from log_lines) -> list of
-# requests {t, method, target, path, client, host, active}, ends(log) ->
+# requests {t, method, target, path, client, host, active (open
+# connections), inflight (unfinished requests)}, ends(log) ->
 # {target: bytes}, path_of(url), upath(url) (percent-decoded path?query).
 pycheck() {
 	local name=$1 out code
@@ -347,7 +348,8 @@ def reqs(log, start=0, end=None):
             if len(c) >= 7 and c[1] == "REQ":
                 out.append(dict(t=float(c[0]), method=c[2], target=c[3],
                                 path=urllib.parse.unquote(c[3].split("?")[0]),
-                                client=c[4], host=c[5], active=int(c[6])))
+                                client=c[4], host=c[5], active=int(c[6]),
+                                inflight=int(c[7]) if len(c) > 7 else 0))
     return out
 def ends(log):
     out = {}

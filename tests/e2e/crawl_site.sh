@@ -232,10 +232,10 @@ if miss or wrong:
     fail("missing %s; wrongly encoded %s" % (miss, wrong))
 EOF
 
-pycheck "at most 2 connections at once (--per-host 2)" "$FX_LOG" <<'EOF'
-m = max((r["active"] for r in reqs(ARGS[0])), default=0)
+pycheck "at most 2 requests at once (--per-host 2)" "$FX_LOG" <<'EOF'
+m = max((r["inflight"] for r in reqs(ARGS[0])), default=0)
 if m > 2:
-    fail("%d connections were open at once" % m)
+    fail("%d requests were in flight at once" % m)
 if m < 1:
     fail("no request seen")
 EOF
