@@ -73,6 +73,7 @@ void sha256_hex(const void *p, size_t n, char out[SHA256_HEX_LEN + 1])
 void base32_encode(const unsigned char *in, size_t n, struct buf *out)
 {
 	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	size_t start = out->len;
 	uint32_t acc = 0;
 	int bits = 0;
 
@@ -86,7 +87,7 @@ void base32_encode(const unsigned char *in, size_t n, struct buf *out)
 	}
 	if (bits > 0)
 		buf_putc(out, alpha[(acc << (5 - bits)) & 31]);
-	while (out->len % 8)
+	while ((out->len - start) % 8)
 		buf_putc(out, '=');
 }
 

@@ -35,6 +35,7 @@ struct host {
 	char *key; /* scheme://host:port */
 	struct host *hnext;
 	enum robots_state rstate;
+	int robots_tries;
 	struct robots *robots;
 	int64_t delay_ms;
 	int active;
@@ -67,6 +68,8 @@ struct job {
 	struct job *aprev, *anext; /* in crawler.act while transferring */
 	struct hop hop[MAX_HOPS];
 	int nhop;
+	int64_t hop_fid[MAX_HOPS]; /* frontier rows of redirect targets */
+	int nhop_fid;
 	struct fetch f;
 };
 
@@ -94,6 +97,7 @@ struct crawler {
 	bool fresh; /* URLs were added since the last lease */
 	int64_t next_lease_at;
 	bool limit;
+	bool warc_failed; /* the writer refused: stop, evidence comes first */
 	int batch;
 	int64_t batch_at;
 	struct progress *prog;
@@ -662,14 +666,15 @@ static bool may_start_page(struct crawler *c)
 static void dispatch_host(struct crawler *c, struct host *h, int64_t now)
 {
 	if (h->rstate == R_NONE) {
-		robots_begin(c, h);
+		if (now >= h->next_at && c->active < c->o->concurrency)
+			robots_begin(c, h);
 		return;
 	}
 	if (h->rstate != R_READY)
 		return;
 	while (h->qhead && h->active < c->o->per_host &&
 	       c->active < c->o->concurrency && now >= h->next_at &&
-	       !stop_requested) {
+	       !stop_requested && !c->warc_failed) {
 		struct job *j;
 
 		if (!h->qhead->robots_for && !may_start_page(c))
@@ -768,8 +773,18 @@ static struct hop *record_hop(struct crawler *c, struct job *j,
 	snprintf(hp->ip, sizeof(hp->ip), "%s", r->ip);
 	hp->content_type = r->content_type ? xstrdup(r->content_type) : NULL;
 	j->nhop++;
-	if (!j->f.resp.len || warc_write_fetch(c->warc, &wf, &w))
+	if (!j->f.resp.len)
 		return hp;
+	if (warc_write_fetch(c->warc, &wf, &w)) {
+		/* A capture without its evidence is worthless to an officer:
+		 * stop starting transfers; what is committed stays. */
+		if (!c->warc_failed)
+			log_msg(LOG_ERROR, "cannot write evidence for %s; "
+					   "stopping the crawl",
+				j->cur);
+		c->warc_failed = true;
+		return hp;
+	}
 	snprintf(hp->file, sizeof(hp->file), "%s", w.file);
 	hp->off = w.offset;
 	hp->len = w.length;
@@ -815,6 +830,9 @@ static void finish_page(struct crawler *c, struct job *j, const char *canonical,
 	add_capture(c, j, last, j->url, canon, error);
 	store_frontier_set(c->st, j->fid,
 			   error ? FRONTIER_FAILED : FRONTIER_DONE, error);
+	for (int i = 0; i < j->nhop_fid; i++)
+		store_frontier_set(c->st, j->hop_fid[i], FRONTIER_DONE,
+				   "fetched as a redirect target");
 	c->stats.fetched++;
 	if (error) {
 		c->stats.errors++;
@@ -902,7 +920,8 @@ static const char *transfer_error(const struct job *j,
 
 /* Follow a redirect ourselves: every hop is its own WARC exchange. */
 static bool follow_redirect(struct crawler *c, struct job *j,
-			    const struct fetch_result *r, char *err, size_t n)
+			    const struct fetch_result *r, char *err, size_t n,
+			    char **taken)
 {
 	const char *why;
 	char *next = url_canon(r->redirect, &c->rules, &why), *key;
@@ -928,6 +947,25 @@ static bool follow_redirect(struct crawler *c, struct job *j,
 		return false;
 	}
 	key = url_host_key(next);
+	/* A target the run already has (queued elsewhere, in flight, done)
+	 * is not fetched twice: the chain ends here, and this page is
+	 * recorded under the target's URL. */
+	if (!j->robots_for) {
+		int64_t fid = 0;
+		int rc;
+
+		batch_open(c);
+		rc = store_frontier_take(c->st, c->run, next, key, j->depth,
+					 c->o->owner,
+					 time_now_ms() + c->o->lease_ms, &fid);
+		if (rc == ERR_NOTFOUND) {
+			*taken = next;
+			free(key);
+			return false;
+		}
+		if (!rc && j->nhop_fid < MAX_HOPS)
+			j->hop_fid[j->nhop_fid++] = fid;
+	}
 	free(j->cur);
 	j->cur = next;
 	fetch_release(c->multi, &j->f);
@@ -1027,9 +1065,16 @@ static void complete_page(struct crawler *c, struct job *j,
 		return;
 	}
 	if (r->status >= 300 && r->status < 400 && r->redirect) {
-		if (follow_redirect(c, j, r, err, sizeof(err)))
+		char *taken = NULL;
+
+		if (follow_redirect(c, j, r, err, sizeof(err), &taken))
 			return;
-		finish_page(c, j, NULL, err);
+		if (taken) { /* the chain ends at a URL the run has */
+			free(j->cur);
+			j->cur = xstrdup(taken);
+		}
+		finish_page(c, j, taken, taken ? NULL : err);
+		free(taken);
 		return;
 	}
 	if (r->status >= 400 || r->status < 200) {
@@ -1063,18 +1108,29 @@ static void complete_robots(struct crawler *c, struct job *j,
 	if (j->f.resp.len)
 		record_hop(c, j, r, r->code != CURLE_OK);
 	if (r->code == CURLE_OK && r->status >= 300 && r->status < 400 &&
-	    r->redirect && follow_redirect(c, j, r, err, sizeof(err)))
+	    r->redirect && follow_redirect(c, j, r, err, sizeof(err), NULL))
 		return; /* RFC 9309 2.3.1.2: follow at least five hops */
 	/* An over-size robots.txt is still parsed up to its limit. */
 	if (r->code == CURLE_WRITE_ERROR && j->f.over_cap)
 		status = 200;
-	buf_init(&body, ROBOTS_MAX_BYTES + 65536);
+	/* No answer or a server error may be passing: ask again with
+	 * backoff before treating the whole host as disallowed. */
+	if ((status == ROBOTS_UNREACHABLE || status >= 500 || status == 429) &&
+	    ++h->robots_tries < c->o->max_attempts) {
+		h->rstate = R_NONE;
+		h->next_at = time_mono_ms() + (1000LL << MIN(h->robots_tries, 6));
+		host_mark_busy(c, h);
+		job_free(c, j);
+		return;
+	}
+	buf_init(&body, (size_t)c->o->max_body);
 	if (status >= 200 && status < 300)
-		warc_http_body(buf_slice(&j->f.resp), ROBOTS_MAX_BYTES + 65536,
+		warc_http_body(buf_slice(&j->f.resp), (size_t)c->o->max_body,
 			       &body, NULL);
 	rec.status = status;
 	rec.body = body.p;
-	rec.body_len = body.len;
+	/* Only the part RFC 9309 asks us to read is worth keeping. */
+	rec.body_len = MIN(body.len, (size_t)ROBOTS_MAX_BYTES);
 	rec.fetched_at = time_now_ms();
 	batch_open(c);
 	/* 5xx and network failures are not cached: the next crawl asks
@@ -1223,7 +1279,10 @@ static void loop(struct crawler *c)
 			c->next_lease_at = 0;
 			continue;
 		}
-		if (stop_requested && !c->active)
+		/* Stopping: at the page limit, on a signal, or when the
+		 * evidence can no longer be written. */
+		if ((stop_requested || c->limit || c->warc_failed) &&
+		    !c->active)
 			break;
 		curl_multi_perform(c->multi, &running);
 		reap(c);
@@ -1328,7 +1387,8 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 
 	abort_active(&c);
 	rc = batch_commit(&c);
-	if (!rc && !stop_requested && (c.limit || frontier_exhausted(&c)))
+	if (!rc && !stop_requested && !c.warc_failed &&
+	    (c.limit || frontier_exhausted(&c)))
 		rc = store_run_finish(st, run_id, "finished");
 	/* URLs leased but not fetched (limit or stop) go back to the queue,
 	 * and the hosts to whoever wants them. */
@@ -1346,6 +1406,8 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	c.stats.seconds = (double)(time_mono_ms() - t0) / 1000.0;
 	if (stop_requested && !rc)
 		rc = ERR_AGAIN;
+	if (c.warc_failed)
+		rc = ERR_FAIL;
 	*out = c.stats;
 	return rc;
 }

@@ -22,6 +22,7 @@ struct progress *progress_new(bool tty)
 
 	p->tty = tty;
 	p->started = time_mono_ms();
+	p->last = p->started; /* the first line after one interval */
 	return p;
 }
 

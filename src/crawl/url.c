@@ -65,9 +65,23 @@ static void norm_pct(const char *s, struct buf *out)
 	}
 }
 
-/* Rebuild the query without tracking parameters; NULL if nothing is left. */
+static int cmp_param(const void *a, const void *b)
+{
+	const struct slice *x = a, *y = b;
+	int c = memcmp(x->p, y->p, MIN(x->n, y->n));
+
+	return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+/* Rebuild the query without tracking parameters, sorted: "?b=2&a=1" and
+ * "?a=1&b=2" name one resource on any sane server, and sorting stops a
+ * page that links its own parameters in every order from multiplying
+ * itself.  (qsort is not stable, but equal parameters are equal bytes.)
+ * NULL if nothing is left. */
 static char *clean_query(const char *q, const struct url_rules *r)
 {
+	struct slice params[64];
+	size_t np = 0;
 	struct buf out = BUF_INIT;
 
 	while (*q) {
@@ -76,17 +90,21 @@ static char *clean_query(const char *q, const struct url_rules *r)
 		struct slice name = {q, MIN(n, k)};
 
 		if (n && !drop_param(name, r)) {
-			if (out.len)
-				buf_putc(&out, '&');
-			buf_append(&out, q, n);
+			if (np == ARRAY_LEN(params))
+				return NULL; /* refused as a trap anyway */
+			params[np++] = (struct slice){q, n};
 		}
 		q += n;
 		if (*q == '&')
 			q++;
 	}
-	if (!out.len) {
-		buf_release(&out);
+	if (!np)
 		return NULL;
+	qsort(params, np, sizeof(params[0]), cmp_param);
+	for (size_t i = 0; i < np; i++) {
+		if (i)
+			buf_putc(&out, '&');
+		buf_append(&out, params[i].p, params[i].n);
 	}
 	return buf_detach(&out, NULL);
 }
@@ -173,35 +191,57 @@ char *url_canon(const char *url, const struct url_rules *r, const char **why)
 	return res;
 }
 
+/* Split a canonical URL ("scheme://host[:port]/...", as url_canon() makes
+ * it) without a full parse: on the crawl's hot path every link needs its
+ * host.  Returns false for anything else. */
+static bool split_canon(const char *u, struct slice *scheme,
+			struct slice *host, struct slice *port)
+{
+	const char *p = strstr(u, "://"), *h, *end;
+
+	if (!p)
+		return false;
+	*scheme = (struct slice){u, (size_t)(p - u)};
+	h = p + 3;
+	if (*h == '[') { /* IPv6 literal */
+		end = strchr(h, ']');
+		if (!end)
+			return false;
+		end++;
+	} else {
+		end = h + strcspn(h, ":/?");
+	}
+	*host = (struct slice){h, (size_t)(end - h)};
+	*port = (struct slice){end, 0};
+	if (*end == ':') {
+		port->p = end + 1;
+		port->n = strcspn(end + 1, "/?");
+	}
+	return host->n > 0;
+}
+
 char *url_host_key(const char *canon_url)
 {
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL, *res = NULL;
+	struct slice scheme, host, port;
 
-	if (curl_url_set(u, CURLUPART_URL, canon_url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) ==
-		    CURLUE_OK)
-		res = xasprintf("%s://%s:%s", scheme, host, port);
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	return res;
+	if (!split_canon(canon_url, &scheme, &host, &port))
+		return NULL;
+	if (!port.n)
+		port = slice_eq(scheme, "https") ? SLICE_LIT("443")
+						 : SLICE_LIT("80");
+	return xasprintf("%.*s://%.*s:%.*s", (int)scheme.n, scheme.p,
+			 (int)host.n, host.p, (int)port.n, port.p);
 }
 
 char *url_host(const char *canon_url)
 {
-	CURLU *u = curl_url();
-	char *host = NULL, *res = NULL;
+	struct slice scheme, host, port;
 
-	if (curl_url_set(u, CURLUPART_URL, canon_url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		res = xstrdup(host);
-	curl_free(host);
-	curl_url_cleanup(u);
-	return res;
+	if (!split_canon(canon_url, &scheme, &host, &port))
+		return NULL;
+	if (host.n > 2 && host.p[0] == '[') /* curl's form: no brackets */
+		return xstrndup(host.p + 1, host.n - 2);
+	return xstrndup(host.p, host.n);
 }
 
 char *url_domain(const char *host)

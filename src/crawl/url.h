@@ -6,8 +6,8 @@
  * canonicaliser agree): http and https only; scheme and host lower-case;
  * the default port dropped; the fragment dropped; dot segments resolved;
  * an empty path becomes "/"; tracking parameters removed from the query
- * (utm_*, fbclid, gclid, ref, sid by default; configurable), the rest kept
- * in order; percent-encoding normalised (upper-case hex, unreserved
+ * (utm_*, fbclid, gclid, ref, sid by default; configurable), the rest
+ * sorted; percent-encoding normalised (upper-case hex, unreserved
  * characters decoded).
  *
  * Ownership: functions returning char * hand the caller a string to free().
@@ -29,7 +29,9 @@ extern const char *const url_default_drop[];
  * reason) when it is not http(s), malformed, or longer than max_len. */
 char *url_canon(const char *url, const struct url_rules *r, const char **why);
 
-/* "scheme://host:port" (port always present): the politeness key. */
+/* "scheme://host:port" (port always present): the politeness key.  Both
+ * take a canonical URL (from url_canon) and split it without parsing
+ * again; NULL for anything else. */
 char *url_host_key(const char *canon_url);
 /* Host name alone, lower case. */
 char *url_host(const char *canon_url);

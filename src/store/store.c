@@ -285,6 +285,22 @@ int store_frontier_add_many(struct store *st, int64_t run,
 	return 0;
 }
 
+int store_frontier_take(struct store *st, int64_t run, const char *url,
+			const char *host, int depth, const char *owner,
+			int64_t lease_until, int64_t *id)
+{
+	static const char q[] =
+		"INSERT INTO frontier (run_id, url, host, depth, state, "
+		"lease_owner, lease_until) VALUES ($1, $2, $3, $4, 1, $5, $6) "
+		"ON CONFLICT (run_id, url) DO UPDATE SET state = 1, "
+		"lease_owner = excluded.lease_owner, lease_until = "
+		"excluded.lease_until WHERE frontier.state = 0 RETURNING id";
+	struct db_arg a[] = {A_INT(run),   A_TEXT(url),	  A_TEXT(host),
+			     A_INT(depth), A_TEXT(owner), A_INT(lease_until)};
+
+	return st_int(st, q, a, NARGS(a), id);
+}
+
 int store_frontier_skip(struct store *st, int64_t run, const char *url,
 			const char *host, int depth, const char *reason)
 {
@@ -531,8 +547,11 @@ int store_capture_add(struct store *st, const struct store_capture *c)
 		"content_type, ip, sha256, fetched_at, warc_file, warc_offset, "
 		"warc_length, error, depth) VALUES ($1, $2, $3, $4, $5, $6, "
 		"$7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
-	static const char q_link[] = "UPDATE page SET capture_id = $1 WHERE "
-				     "id = $2";
+	/* A page shows its newest capture, except that a redirect found on
+	 * the way to it never hides what the page itself returned. */
+	static const char q_link[] =
+		"UPDATE page SET capture_id = $1 WHERE id = $2 AND "
+		"(capture_id IS NULL OR $3 = 0)";
 	const char *canon = c->canonical_url ? c->canonical_url : c->url;
 	struct db_arg ap[] = {A_TEXT(canon)};
 	int64_t page = 0, cap = 0;
@@ -562,7 +581,11 @@ int store_capture_add(struct store *st, const struct store_capture *c)
 		rc = st_int(st, q_cap, a, NARGS(a), &cap);
 	}
 	if (!rc) {
-		struct db_arg al[] = {A_INT(cap), A_INT(page)};
+		/* a redirect hop on the way somewhere, not an outcome */
+		bool redirect = c->status >= 300 && c->status < 400 &&
+				!c->error;
+		struct db_arg al[] = {A_INT(cap), A_INT(page),
+				      A_INT(redirect)};
 		rc = st_exec(st, q_link, al, NARGS(al), NULL);
 	}
 	if (rc) {

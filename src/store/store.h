@@ -76,6 +76,13 @@ struct store_new_url {
 };
 int store_frontier_add_many(struct store *st, int64_t run,
 			    struct store_new_url *u, size_t n);
+/* Take a URL for fetching now, outside the queue (a redirect target):
+ * inserted or moved from queued to leased by `owner`.  ERR_NOTFOUND when
+ * the run already has it leased, fetched or skipped: then it must not be
+ * fetched again. */
+int store_frontier_take(struct store *st, int64_t run, const char *url,
+			const char *host, int depth, const char *owner,
+			int64_t lease_until, int64_t *id);
 /* Record a URL the crawl decided not to fetch (robots.txt, trap), with the
  * reason, so an operator can later ask why it is missing.  Leaves an
  * existing entry alone. */
@@ -139,7 +146,8 @@ int store_robots_put(struct store *st, const char *host,
 
 /* ---- pages and evidence --------------------------------------------------- */
 /* One fetch of one URL: its WARC location and what came back.  A page is
- * one canonical URL; it points at its newest capture. */
+ * one canonical URL; it points at its newest capture that is not a
+ * redirect (a redirect only when it has nothing else). */
 struct store_capture {
 	int64_t run_id;
 	const char *url;	   /* as requested (canonicalised) */

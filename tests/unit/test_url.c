@@ -54,8 +54,9 @@ static void test_canon_tracking(void **state)
 	expect_canon("http://e.com/p?ref=home&sid=abc&q=1", "http://e.com/p?q=1");
 	/* only whole names are dropped: "reference" stays */
 	expect_canon("http://e.com/p?reference=1", "http://e.com/p?reference=1");
-	/* order of the rest is kept */
-	expect_canon("http://e.com/p?b=2&a=1", "http://e.com/p?b=2&a=1");
+	/* the rest is sorted: one resource, one URL */
+	expect_canon("http://e.com/p?b=2&a=1", "http://e.com/p?a=1&b=2");
+	expect_canon("http://e.com/p?a=2&a=1&ab=0", "http://e.com/p?a=1&a=2&ab=0");
 }
 
 static void test_canon_custom_list(void **state)
@@ -86,6 +87,16 @@ static void test_host_key(void **state)
 	k = url_host_key("https://shop.example.co.id:8443/x?y");
 	assert_string_equal(k, "https://shop.example.co.id:8443");
 	free(k);
+	k = url_host_key("http://[::1]:8080/x");
+	assert_string_equal(k, "http://[::1]:8080");
+	free(k);
+	k = url_host("http://[::1]:8080/x");
+	assert_string_equal(k, "::1");
+	free(k);
+	k = url_host("https://e.com?q=1");
+	assert_string_equal(k, "e.com");
+	free(k);
+	assert_null(url_host_key("not a url"));
 }
 
 static void test_domain(void **state)
