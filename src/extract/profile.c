@@ -123,6 +123,7 @@ struct parser {
 	struct ex_profile **v; /* profiles of this text */
 	size_t n, cap;
 	struct ex_profile *cur;
+	struct ex_profile *deflt; /* the default section of this text */
 	const struct extract_profiles *existing;
 };
 
@@ -200,6 +201,20 @@ static void section_end(struct parser *P)
 		     "profile '%s' (%s) has no host or path; use 'default = "
 		     "yes' for the generic profile",
 		     p->name, p->origin);
+	if (p->is_default) {
+		const struct ex_profile *d =
+			P->deflt ? P->deflt : P->existing->deflt;
+		if (d) {
+			int line = P->line;
+			P->line = p->line;
+			perr(P,
+			     "second default profile '%s' (first: '%s' at %s)",
+			     p->name, d->name, d->origin);
+			P->line = line;
+		} else {
+			P->deflt = p;
+		}
+	}
 	P->cur = NULL;
 }
 
@@ -427,19 +442,6 @@ int extract_profiles_parse(struct extract_profiles *ps, const char *origin,
 	}
 	section_end(&P);
 
-	/* A second default is an error too. */
-	const struct ex_profile *d = ps->deflt;
-	for (size_t k = 0; k < P.n; k++) {
-		if (!P.v[k]->is_default)
-			continue;
-		if (d) {
-			P.line = P.v[k]->line;
-			perr(&P,
-			     "second default profile '%s' (first: '%s' at %s)",
-			     P.v[k]->name, d->name, d->origin);
-		}
-		d = P.v[k];
-	}
 	if (P.errors) {
 		for (size_t k = 0; k < P.n; k++)
 			profile_free(P.v[k]);
@@ -449,9 +451,9 @@ int extract_profiles_parse(struct extract_profiles *ps, const char *origin,
 	for (size_t k = 0; k < P.n; k++) {
 		ps->v = xgrow(ps->v, &ps->cap, ps->n + 1, sizeof(*ps->v));
 		ps->v[ps->n++] = P.v[k];
-		if (P.v[k]->is_default)
-			ps->deflt = P.v[k];
 	}
+	if (P.deflt)
+		ps->deflt = P.deflt;
 	free(P.v);
 	return 0;
 }
@@ -506,7 +508,8 @@ int extract_profiles_load_dir(struct extract_profiles *ps, const char *dir,
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
