@@ -7,14 +7,17 @@
  * on its own (so an error names its file:line), merges identical patterns
  * (one Hyperscan id may serve several blocks: a "target" each) and builds
  * ONE block-mode database.  Literal patterns have a fixed length, so their
- * start is end - length; only regexes ask Hyperscan for the start of match
- * (HS_FLAG_SOM_LEFTMOST), which keeps the database fast.
+ * start is end - length.  Regexes are compiled without start-of-match
+ * tracking (HS_FLAG_SOM_LEFTMOST on a handful of regexes made the whole
+ * database four times slower); the start of the few regex matches that
+ * evaluation looks at is recovered with PCRE2, anchored at each position
+ * of the 256 bytes before the end.
  *
  * Scanning stores (pattern, from, to) triples in the scratch, at most
  * RULES_PER_PATTERN per pattern, so a page that repeats a word cannot
  * flood memory or stop the scan before a later, rarer pattern.  Evaluation
- * then walks the matches once: cue occurrences are sorted by position and
- * searched by binary search, so negation costs O(log n) per match.
+ * then walks the matches once; negation cues and commodity vocabulary are
+ * phrases looked up by token where needed (see struct phrase).
  */
 #include "detect/rules.h"
 
@@ -25,7 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
+#include <pcre2.h>
 
 #include "detect/norm.h"
 
@@ -82,16 +87,24 @@ struct block {
 struct target {
 	uint32_t block;
 	uint8_t role;
+	bool whole; /* a `word`: the match must end at a word boundary */
 };
 
 struct pattern {
 	char *expr;
 	bool som;
-	uint32_t len; /* match length when !som */
+	uint32_t len;	/* match length when !som */
+	char *lit;	/* the normalised literal, NULL for a regex */
+	pcre2_code *re; /* a regex, to find where its matches start */
 	struct target *t;
 	size_t nt, capt;
 	const char *file;
 	int line;
+	/* Literals that extend this one ("sibutramin" of "sibu") are not
+	 * compiled: a match of this one checks them in place. */
+	int32_t parent; /* -1: compiled into the database */
+	uint32_t *ext;
+	size_t next;
 };
 
 /* A class or cue phrase: looked up by token, not scanned for.  These are
@@ -123,6 +136,7 @@ struct rules {
 	/* class and cue phrases, sorted by key (see phrase_key) */
 	struct phrase *ph;
 	size_t nph, capph;
+	size_t nroots; /* patterns compiled into the database */
 };
 
 /* ---- errors ------------------------------------------------------------- */
@@ -180,7 +194,10 @@ static void patterns_release(struct rules *r)
 {
 	for (size_t i = 0; i < r->np; i++) {
 		free(r->p[i].expr);
+		free(r->p[i].lit);
+		pcre2_code_free(r->p[i].re);
 		free(r->p[i].t);
+		free(r->p[i].ext);
 	}
 	free(r->p);
 	r->p = NULL;
@@ -906,7 +923,7 @@ static const char *regex_lint(const char *re)
 }
 
 static size_t add_pattern(struct rules *r, char *expr, bool som, uint32_t len,
-			  const char *file, int line)
+			  const char *lit, const char *file, int line)
 {
 	/* Identical patterns share one Hyperscan id.  Linear search is
 	 * fine at compile time for a few thousand patterns. */
@@ -920,19 +937,37 @@ static size_t add_pattern(struct rules *r, char *expr, bool som, uint32_t len,
 	r->p[r->np] = (struct pattern){.expr = expr,
 				       .som = som,
 				       .len = len,
+				       .lit = lit ? xstrdup(lit) : NULL,
 				       .file = file,
-				       .line = line};
+				       .line = line,
+				       .parent = -1};
+	if (som) {
+		int err;
+		PCRE2_SIZE at;
+		r->p[r->np].re =
+			pcre2_compile((PCRE2_SPTR)expr, PCRE2_ZERO_TERMINATED,
+				      0, &err, &at, NULL);
+		/* Hyperscan accepted it already; PCRE2 refusing it only
+		 * costs the start of its matches (the end is used). */
+		if (!r->p[r->np].re)
+			log_msg(LOG_WARN, "%s:%d: PCRE2 rejects /%s/", file,
+				line, expr);
+	}
 	return r->np++;
 }
 
-static void add_target(struct pattern *p, uint32_t block, enum role role)
+static void add_target(struct pattern *p, uint32_t block, enum role role,
+		       bool whole)
 {
 	for (size_t i = 0; i < p->nt; i++)
-		if (p->t[i].block == block && p->t[i].role == role)
+		if (p->t[i].block == block && p->t[i].role == role) {
+			/* a prefix of the same block subsumes the word */
+			p->t[i].whole = p->t[i].whole && whole;
 			return;
+		}
 	if (p->nt == p->capt)
 		p->t = xgrow(p->t, &p->capt, p->nt + 1, sizeof(*p->t));
-	p->t[p->nt++] = (struct target){block, (uint8_t)role};
+	p->t[p->nt++] = (struct target){block, (uint8_t)role, whole};
 }
 
 /* Compile one pattern on its own, to report a bad regex at its line. */
@@ -953,7 +988,8 @@ static bool check_regex(const char *expr, unsigned flags, char *msg, size_t msz)
 
 static unsigned pattern_flags(const struct pattern *p)
 {
-	return p->som ? HS_FLAG_SOM_LEFTMOST : 0;
+	(void)p;
+	return 0;
 }
 
 static inline bool is_tok_byte(unsigned char c)
@@ -1037,8 +1073,8 @@ static void compile_prefs(struct rules *r, size_t bi, const struct block *src,
 			compile_prefs(r, bi, l, role, false, e);
 			continue;
 		}
-		char *expr;
-		bool som = false;
+		char *expr, *lit = NULL;
+		bool som = false, whole = false;
 		uint32_t len = 0;
 		if (b->kind == B_CLASS || b->kind == B_CUES) {
 			add_phrase(r, bi, src, pr, e);
@@ -1054,15 +1090,14 @@ static void compile_prefs(struct rules *r, size_t bi, const struct block *src,
 			}
 			expr = xstrdup(pr->text);
 			som = true;
-			if (!check_regex(expr, HS_FLAG_SOM_LEFTMOST, msg,
-					 sizeof(msg))) {
+			if (!check_regex(expr, 0, msg, sizeof(msg))) {
 				perr(e, src->file, pr->line,
 				     "bad regex /%s/: %s", pr->text, msg);
 				free(expr);
 				continue;
 			}
 		} else {
-			char *lit = norm_string(pr->text, NORM_DETECT);
+			lit = norm_string(pr->text, NORM_DETECT);
 			if (!*lit) {
 				perr(e, src->file, pr->line,
 				     "'%s' is empty once normalised", pr->text);
@@ -1070,11 +1105,47 @@ static void compile_prefs(struct rules *r, size_t bi, const struct block *src,
 				continue;
 			}
 			len = (uint32_t)strlen(lit);
-			expr = literal_expr(lit, pr->kind == P_PREFIX);
-			free(lit);
+			/* Words and prefixes share one pattern, left-bounded
+			 * only; the right boundary of a word is checked on
+			 * the match (a trailing \b makes Hyperscan slower,
+			 * and "sildenafil" as word and as prefix is then one
+			 * literal). */
+			whole = pr->kind == P_WORD &&
+				is_word_byte((unsigned char)lit[len - 1]);
+			expr = literal_expr(lit, true);
 		}
-		size_t pi = add_pattern(r, expr, som, len, src->file, pr->line);
-		add_target(&r->p[pi], (uint32_t)bi, role);
+		size_t pi = add_pattern(r, expr, som, len, lit, src->file,
+					pr->line);
+		free(lit);
+		add_target(&r->p[pi], (uint32_t)bi, role, whole);
+	}
+}
+
+/* Hang every literal under the longest other literal it starts with:
+ * "sibutramin" under "sibutram" under "sibu".  Only the roots go into the
+ * database; a root's match checks its extensions with one memcmp each,
+ * which saves both patterns and duplicate matches of overlapping words. */
+static void link_extensions(struct rules *r)
+{
+	for (size_t i = 0; i < r->np; i++) {
+		struct pattern *p = &r->p[i], *q;
+		size_t best = SIZE_MAX;
+		if (!p->lit)
+			continue;
+		for (size_t j = 0; j < r->np; j++) {
+			q = &r->p[j];
+			if (j == i || !q->lit || q->len >= p->len ||
+			    memcmp(p->lit, q->lit, q->len))
+				continue;
+			if (best == SIZE_MAX || q->len > r->p[best].len)
+				best = j;
+		}
+		if (best == SIZE_MAX)
+			continue;
+		p->parent = (int32_t)best;
+		q = &r->p[best];
+		q->ext = xrealloc(q->ext, (q->next + 1) * sizeof(*q->ext));
+		q->ext[q->next++] = (uint32_t)i;
 	}
 }
 
@@ -1149,17 +1220,23 @@ int rules_compile(struct rules *r, struct buf *errors)
 		rc = ERR_INPUT;
 		goto out;
 	}
+	link_extensions(r);
 	exprs = xcalloc(r->np, sizeof(*exprs));
 	flags = xcalloc(r->np, sizeof(*flags));
 	ids = xcalloc(r->np, sizeof(*ids));
+	r->nroots = 0;
 	for (size_t i = 0; i < r->np; i++) {
-		exprs[i] = r->p[i].expr;
-		flags[i] = pattern_flags(&r->p[i]);
-		ids[i] = (unsigned)i;
+		if (r->p[i].parent >= 0)
+			continue;
+		exprs[r->nroots] = r->p[i].expr;
+		flags[r->nroots] = pattern_flags(&r->p[i]);
+		ids[r->nroots++] = (unsigned)i;
 	}
-	if (hs_compile_multi(exprs, flags, ids, (unsigned)r->np, HS_MODE_BLOCK,
-			     NULL, &r->db, &err) != HS_SUCCESS) {
+	if (hs_compile_multi(exprs, flags, ids, (unsigned)r->nroots,
+			     HS_MODE_BLOCK, NULL, &r->db, &err) != HS_SUCCESS) {
 		int at = err ? err->expression : -1;
+		if (at >= 0 && (size_t)at < r->nroots)
+			at = (int)ids[at];
 		if (at >= 0 && (size_t)at < r->np)
 			perr(&e, r->p[at].file, r->p[at].line,
 			     "pattern /%s/: %s", r->p[at].expr, err->message);
@@ -1180,10 +1257,12 @@ out:
 }
 
 void rules_counts(const struct rules *r, size_t *rules, size_t *classes,
-		  size_t *patterns, size_t *phrases)
+		  size_t *patterns, size_t *compiled, size_t *phrases)
 {
 	if (phrases)
 		*phrases = r->nph;
+	if (compiled)
+		*compiled = r->nroots;
 	if (rules)
 		*rules = r->nrules;
 	if (classes)
@@ -1258,7 +1337,6 @@ struct rules_scratch {
 	uint16_t *per_pat; /* matches kept per pattern */
 	size_t np;
 	bool truncated;
-	uint64_t raw; /* matches reported (raw scans) */
 	const struct rules *r;
 	/* the scanned text */
 	const char *text;
@@ -1271,6 +1349,7 @@ struct rules_scratch {
 	uint8_t *cond;	  /* per block: 1 unless seen, 2 with seen */
 	uint8_t *classes; /* per block: 1 title, 2 body, 4 text */
 	bool evaluated;
+	pcre2_match_data *md;
 };
 
 struct rules_scratch *rules_scratch_new(const struct rules *r)
@@ -1285,6 +1364,9 @@ struct rules_scratch *rules_scratch_new(const struct rules *r)
 	s->first = xcalloc(r->nb ? r->nb : 1, sizeof(*s->first));
 	s->cond = xcalloc(r->nb ? r->nb : 1, 1);
 	s->classes = xcalloc(r->nb ? r->nb : 1, 1);
+	s->md = pcre2_match_data_create(16, NULL);
+	if (!s->md)
+		die("pcre2_match_data_create failed");
 	return s;
 }
 
@@ -1299,7 +1381,31 @@ void rules_scratch_free(struct rules_scratch *s)
 	free(s->first);
 	free(s->cond);
 	free(s->classes);
+	pcre2_match_data_free(s->md);
 	free(s);
+}
+
+static void record(struct rules_scratch *s, unsigned id, size_t from, size_t to)
+{
+	const struct pattern *p = &s->r->p[id];
+
+	if (s->per_pat[id] >= RULES_PER_PATTERN) {
+		s->truncated = true;
+	} else {
+		s->per_pat[id]++;
+		if (s->n == s->cap)
+			s->m = xgrow(s->m, &s->cap, s->n + 1, sizeof(*s->m));
+		s->m[s->n++] =
+			(struct rmatch){id, (uint32_t)from, (uint32_t)to};
+	}
+	/* the literals that extend this one, at the same start */
+	for (size_t i = 0; i < p->next; i++) {
+		const struct pattern *x = &s->r->p[p->ext[i]];
+		if (from + x->len <= s->len &&
+		    !memcmp(s->text + from + p->len, x->lit + p->len,
+			    x->len - p->len))
+			record(s, p->ext[i], from, from + x->len);
+	}
 }
 
 static int on_match(unsigned id, unsigned long long from, unsigned long long to,
@@ -1308,39 +1414,19 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	struct rules_scratch *s = ctx;
 	const struct pattern *p = &s->r->p[id];
 
-	if (s->per_pat[id] >= RULES_PER_PATTERN) {
-		s->truncated = true;
-		return 0;
-	}
-	s->per_pat[id]++;
-	if (s->n == s->cap)
-		s->m = xgrow(s->m, &s->cap, s->n + 1, sizeof(*s->m));
-	if (!p->som)
-		from = to >= p->len ? to - p->len : 0;
-	s->m[s->n++] = (struct rmatch){id, (uint32_t)from, (uint32_t)to};
-	return 0;
-}
-
-static int on_match_raw(unsigned id, unsigned long long from,
-			unsigned long long to, unsigned flags, void *ctx)
-{
-	((struct rules_scratch *)ctx)->raw++;
+	/* literals: start = end - length; regexes: found when needed */
+	from = p->som ? to : to >= p->len ? to - p->len : 0;
+	record(s, id, (size_t)from, (size_t)to);
 	return 0;
 }
 
 int rules_scan_raw(const struct rules *r, struct rules_scratch *s,
 		   const char *text, size_t len, uint64_t *matches)
 {
-	hs_error_t rc;
+	int rc = rules_scan(r, s, text, len, NULL, 0);
 
-	s->raw = 0;
-	if (len > UINT32_MAX)
-		return ERR_LIMIT;
-	rc = hs_scan(r->db, text, (unsigned)len, 0, s->hs, on_match_raw, s);
-	if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
-		return log_fail("hs_scan failed: %d", rc);
-	*matches = s->raw;
-	return 0;
+	*matches = s->n;
+	return rc;
 }
 
 int rules_scan(const struct rules *r, struct rules_scratch *s, const char *text,
@@ -1560,6 +1646,24 @@ static uint8_t class_bit(unsigned field_kind)
 								  : 2;
 }
 
+/* Where a regex match that ends at `to` starts: the leftmost position in
+ * the 256 bytes before it where the regex, anchored, ends exactly there. */
+static size_t regex_start(struct rules_scratch *s, const struct pattern *p,
+			  size_t to)
+{
+	size_t lo = to > 256 ? to - 256 : 0;
+
+	if (!p->re)
+		return to ? to - 1 : 0;
+	for (size_t pos = lo; pos < to; pos++) {
+		int rc = pcre2_match(p->re, (PCRE2_SPTR)s->text, to, pos,
+				     PCRE2_ANCHORED, s->md, NULL);
+		if (rc > 0 && pcre2_get_ovector_pointer(s->md)[1] == to)
+			return pos;
+	}
+	return to ? to - 1 : 0;
+}
+
 static void evaluate(const struct rules *r, struct rules_scratch *s)
 {
 	if (s->evaluated)
@@ -1570,12 +1674,18 @@ static void evaluate(const struct rules *r, struct rules_scratch *s)
 		s->cond[i] = 0;
 	}
 	for (size_t i = 0; i < s->n; i++) {
-		const struct rmatch *m = &s->m[i];
+		struct rmatch *m = &s->m[i];
 		const struct pattern *p = &r->p[m->pat];
+		if (p->som && m->from == m->to)
+			m->from = (uint32_t)regex_start(s, p, m->to);
 		unsigned fk = field_at(s, m->from);
+		bool bounded = m->to >= s->len ||
+			       !is_word_byte((unsigned char)s->text[m->to]);
 		for (size_t t = 0; t < p->nt; t++) {
 			uint32_t bi = p->t[t].block;
 			const struct block *b = &r->b[bi];
+			if (p->t[t].whole && !bounded)
+				continue;
 			if (p->t[t].role == R_MAIN) {
 				if (b->fields && !(b->fields & fk))
 					continue;

@@ -72,10 +72,12 @@ int rules_load_dir(struct rules *r, const char *dir, struct buf *errors);
  * Hyperscan database.  Errors as for rules_parse (ERR_INPUT). */
 int rules_compile(struct rules *r, struct buf *errors);
 
-/* Counts: violation rules, commodity classes, distinct patterns in the
- * Hyperscan database, class and cue phrases (looked up by token). */
+/* Counts (each may be NULL): violation rules, commodity classes, distinct
+ * rule patterns, those compiled into the Hyperscan database (literals that
+ * extend another literal are checked on its matches instead), class and
+ * cue phrases (looked up by token). */
 void rules_counts(const struct rules *r, size_t *rules, size_t *classes,
-		  size_t *patterns, size_t *phrases);
+		  size_t *patterns, size_t *compiled, size_t *phrases);
 /* One line per distinct pattern, as grep -E -i -f reads them. */
 void rules_export_patterns(const struct rules *r, FILE *out);
 /* Describe every rule, class and cue set, one per line (for `rules
@@ -114,7 +116,8 @@ void rules_scratch_free(struct rules_scratch *s);
  * Returns 0 or ERR_FAIL (Hyperscan error, logged). */
 int rules_scan(const struct rules *r, struct rules_scratch *s, const char *text,
 	       size_t len, const struct rules_field *fields, size_t n);
-/* Raw scan only, for benchmarks: number of matches reported. */
+/* The scan alone (no evaluation), for benchmarks: the text is one field;
+ * *matches receives the number of matches kept. */
 int rules_scan_raw(const struct rules *r, struct rules_scratch *s,
 		   const char *text, size_t len, uint64_t *matches);
 

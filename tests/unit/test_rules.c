@@ -165,13 +165,14 @@ static void test_shipped_rules_compile(void **state)
 {
 	struct rules *r = rules_new();
 	struct buf e = BUF_INIT;
-	size_t nr, nc, np, nph;
+	size_t nr, nc, np, ncomp, nph;
 
 	buf_init(&e, 0);
 	assert_int_equal(rules_load_dir(r, "data/rules", &e), 0);
 	if (rules_compile(r, &e))
 		fail_msg("%s", e.p);
-	rules_counts(r, &nr, &nc, &np, &nph);
+	rules_counts(r, &nr, &nc, &np, &ncomp, &nph);
+	assert_true(ncomp <= np);
 	assert_true(nr >= 30);
 	assert_true(nc >= 8);
 	assert_true(np >= 300);
@@ -271,7 +272,12 @@ static const char *R =
 	"\tscope pangan\n"
 	"\tsource s\n"
 	"\tword ampuh\n"
-	"\twith word kopi\n";
+	"\twith word kopi\n"
+	"rule instant\n"
+	"\tcode ILLEGAL_CLAIM\n"
+	"\tscope pangan\n"
+	"\tsource s\n"
+	"\tregex \\breaksi [0-9]+ ?menit\\b\n";
 
 static void test_engine(void **state)
 {
@@ -308,6 +314,9 @@ static void test_engine(void **state)
 	expect_fire(R, "tanpa dmp", COM_OBAT, "dmp");
 	expect_fire(R, "teh ampuh", COM_PANGAN, "");
 	expect_fire(R, "kopi ampuh", COM_PANGAN, "needs");
+	/* regex: start found for negation ("tanpa" right before it) */
+	expect_fire(R, "tanpa reaksi 5 menit", COM_PANGAN, "");
+	expect_fire(R, "reaksi 5 menit", COM_PANGAN, "instant");
 	/* evasion through normalisation */
 	expect_fire(R, "s i l d e n a f i l", COM_PANGAN, "sil");
 	expect_fire(R, "S1LDENAF1L", COM_PANGAN, "sil");
@@ -321,7 +330,8 @@ static void test_fields_and_snippets(void **state)
 	struct detect_result res;
 	struct detect_opts o = {.now_ms = JUNE_2026};
 	const char *title = "Permen KUAT";
-	const char *desc = "rasa jeruk, kuat sekali, s.i.l.d.e.n.a.f.i.l";
+	const char *desc = "rasa jeruk, kuat sekali, s.i.l.d.e.n.a.f.i.l, "
+			   "REAKSI 15 Menit!";
 	struct detect_field f[] = {
 		{"title", title, strlen(title)},
 		{"description", desc, strlen(desc)},
@@ -348,6 +358,11 @@ static void test_fields_and_snippets(void **state)
 			assert_int_equal(x->field, 0);
 			assert_string_equal(x->snippet, "KUAT");
 			assert_int_equal(x->off, 7);
+		}
+		if (!strcmp(x->rule, "instant")) {
+			/* a regex match: its start recovered with PCRE2 */
+			assert_int_equal(x->field, 1);
+			assert_string_equal(x->snippet, "REAKSI 15 Menit");
 		}
 		if (!strcmp(x->rule, "sil")) {
 			assert_int_equal(x->field, 1);
