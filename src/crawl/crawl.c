@@ -7,9 +7,10 @@
  * its host has robots.txt rules, a free connection slot and its delay has
  * passed, so nothing sits in libcurl's queue burning its timeout.
  *
- * Results are committed in small batches (at most every 100 ms, and at
- * most `concurrency` pages), each batch preceded by an fdatasync of the
- * WARC file, so the store never points at evidence a crash could lose.
+ * Results are committed as pages finish (SQLite) or in small batches
+ * (PostgreSQL: at most every 100 ms and `concurrency` pages), always after
+ * their WARC records are written, so the store never points at evidence a
+ * crash could lose (see batch_commit for power loss).
  */
 #include "crawl/crawl_int.h"
 
@@ -28,6 +29,7 @@
 #define MAX_HOPS 8
 #define ROBOTS_TTL_MS (24LL * 3600 * 1000)
 #define BATCH_MS 100
+#define SYNC_MS 50
 
 enum robots_state { R_NONE, R_WAIT, R_READY };
 
@@ -98,8 +100,10 @@ struct crawler {
 	int64_t next_lease_at;
 	bool limit;
 	bool warc_failed; /* the writer refused: stop, evidence comes first */
-	int batch;
-	int64_t batch_at;
+	bool batch_open;
+	int batch;	/* pages recorded in the open transaction */
+	int batch_max;	/* commit when this many are */
+	int64_t batch_at, synced_at;
 	struct progress *prog;
 	struct url_rules rules;
 	struct url_trap_limits traps;
@@ -288,24 +292,32 @@ static void on_seen(void *arg, const char *sha)
 
 static int batch_open(struct crawler *c)
 {
-	if (c->batch)
+	if (c->batch_open)
 		return 0;
 	c->batch_at = time_mono_ms();
-	c->batch = 1;
+	c->batch_open = true;
+	c->batch = 0;
 	return store_begin(c->st);
 }
 
-/* Evidence first, then the rows that point at it. */
+/* Evidence first, then the rows that point at it.  The WARC writer hands
+ * every record to the kernel before it returns, so a killed process loses
+ * nothing written; fdatasync, against power loss, runs at most every
+ * SYNC_MS rather than per page. */
 static int batch_commit(struct crawler *c)
 {
+	int64_t now = time_mono_ms();
 	int rc;
 
-	if (!c->batch)
+	if (!c->batch_open)
 		return 0;
-	c->batch = 0;
-	if (warc_writer_flush(c->warc)) {
-		store_rollback(c->st);
-		return ERR_FAIL;
+	c->batch_open = false;
+	if (now - c->synced_at >= SYNC_MS) {
+		c->synced_at = now;
+		if (warc_writer_flush(c->warc)) {
+			store_rollback(c->st);
+			return ERR_FAIL;
+		}
 	}
 	rc = store_commit(c->st);
 	if (rc)
@@ -313,11 +325,17 @@ static int batch_commit(struct crawler *c)
 	return rc;
 }
 
+/*
+ * How much may a kill cost?  On SQLite a commit is cheap, so every page is
+ * committed as it finishes and a resumed crawl refetches only what was in
+ * flight.  On PostgreSQL a commit is a network round trip, so pages are
+ * grouped: at most `concurrency` pages or BATCH_MS per commit.
+ */
 static int batch_maybe_commit(struct crawler *c, bool force)
 {
-	if (!c->batch)
+	if (!c->batch_open)
 		return 0;
-	if (force || c->batch > c->o->concurrency ||
+	if (force || c->batch >= c->batch_max ||
 	    time_mono_ms() - c->batch_at >= BATCH_MS)
 		return batch_commit(c);
 	return 0;
@@ -834,6 +852,7 @@ static void finish_page(struct crawler *c, struct job *j, const char *canonical,
 		store_frontier_set(c->st, j->hop_fid[i], FRONTIER_DONE,
 				   "fetched as a redirect target");
 	c->stats.fetched++;
+	c->batch++;
 	if (error) {
 		c->stats.errors++;
 		log_msg(LOG_DEBUG, "%s: %s", j->url, error);
@@ -1172,6 +1191,7 @@ static void on_done(struct crawler *c, CURL *easy, CURLcode code)
 		complete_robots(c, j, &r);
 	else
 		complete_page(c, j, &r);
+	batch_maybe_commit(c, false);
 }
 
 static void reap(struct crawler *c)
@@ -1264,6 +1284,8 @@ static void loop(struct crawler *c)
 	int running = 0;
 
 	for (;;) {
+		if (c->o->max_pages && pages_started(c) >= c->o->max_pages)
+			c->limit = true;
 		maybe_lease(c);
 		dispatch(c);
 		if (!c->active && !c->inmem && !c->nbusy) {
@@ -1370,6 +1392,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 		return ERR_FAIL;
 	}
 	c.pages_before = n.done + n.failed;
+	c.batch_max = strcmp(store_backend(st), "sqlite") ? o->concurrency : 1;
 	if (c.pages_before)
 		store_capture_shas(st, run_id, on_seen, &c);
 	c.multi = curl_multi_init();

@@ -111,7 +111,7 @@ rtest /site/w/a.php disallowed 5
 rtest "/site/w/a.php?x=1" allowed
 rtest /site/w/pq.html disallowed 6
 rtest "/site/w/p/doc.html?print=1" allowed 7
-rtest /site/w/%7Etilde/x.html disallowed 8
+rtest /site/w/~tilde/x.html disallowed 8
 rtest /site/w/caf%C3%A9/x.html disallowed 9
 run_pat rtest-agent 30 robots test "$WORK/wildcard.txt" "$FX_URL/site/w/" \
 	--agent otherbot
