@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# bench/crawl.sh - patroli against wget2 and Scrapy, in one run, on loopback.
+#
+# nginx (Debian's) serves a generated 20,000-page static site (bench/
+# gensite.py: 5-20 KB pages with 10-30 links each); each tool crawls it from
+# /index.html at concurrency 16 with no delay and robots.txt obeyed:
+#   patroli  WARC evidence and the store written, as in production
+#   wget2    --recursive, pages saved to disk
+#   Scrapy   a minimal CrawlSpider (bench/scrapy_bench.py); keeps nothing
+# and prints one table (pages, seconds, pages/s, peak RSS) and the ratio of
+# patroli's pages/s to wget2's.  Results go to bench/out/crawl-<time>.txt
+# and bench/out/crawl.txt.  Installs nothing: scripts/install-deps provides
+# nginx-light, wget2 and python3-scrapy.
+#
+# Environment: BENCH_PAGES (default 20000), BENCH_CONCURRENCY (16),
+# BENCH_TOOLS (default "patroli wget2 scrapy"), BENCH_TIMEOUT (seconds one
+# tool may take, default 900; a tool that hangs is stopped and marked),
+# BENCH_MAX_PAGES (patroli's --max-pages, default BENCH_PAGES; 0 = none),
+# BENCH_KEEP=1 (keep the temporary directory: stores, logs, downloads),
+# BENCH_PORT, PATROLI.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+
+PAGES=${BENCH_PAGES:-20000}
+CONC=${BENCH_CONCURRENCY:-16}
+TOOLS=${BENCH_TOOLS:-patroli wget2 scrapy}
+BIN=${PATROLI:-./patroli}
+OUTDIR=bench/out
+SITE=$OUTDIR/site-$PAGES
+mkdir -p "$OUTDIR"
+export MEASURE_TIMEOUT=${BENCH_TIMEOUT:-900}
+T=$(mktemp -d "${TMPDIR:-/tmp}/patroli-bench.XXXXXX")
+
+cleanup() {
+	nginx_stop
+	if [ -n "${BENCH_KEEP:-}" ]; then
+		echo "kept $T"
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Debian's Scrapy lives in Debian's python3, which may not be the python3
+# first in PATH (pyenv and the like).
+SCRAPY_PY=""
+for py in /usr/bin/python3 python3; do
+	if "$py" -c 'import scrapy' 2>/dev/null; then
+		SCRAPY_PY=$py
+		break
+	fi
+done
+
+for t in $TOOLS; do
+	case $t in
+	patroli) [ -x "$BIN" ] || bench_die "no $BIN: run 'make' first" ;;
+	wget2) need wget2 ;;
+	scrapy) [ -n "$SCRAPY_PY" ] || bench_die "no Scrapy (python3-scrapy)" ;;
+	*) bench_die "unknown tool $t" ;;
+	esac
+done
+
+gensite "$SITE" --pages "$PAGES"
+nginx_start "$SITE" "$T"
+URL=$BASE/index.html
+echo "site: $PAGES pages, $(du -sh "$SITE" | cut -f1), served by nginx at $BASE"
+
+declare -A R_PAGES R_SECS R_RSS R_NOTE
+
+record() { # TOOL RESULTFILE PAGES
+	local secs rss code
+	read -r secs rss code <"$2"
+	R_PAGES[$1]=$3
+	R_SECS[$1]=$secs
+	R_RSS[$1]=$rss
+	R_NOTE[$1]=""
+	[ "$code" = 0 ] || R_NOTE[$1]="exit $code"
+	[ "$code" = timeout ] && R_NOTE[$1]="stopped after ${MEASURE_TIMEOUT}s"
+	if [ "$code" != 0 ]; then
+		echo "warning: $1 exited with status $code (log: $T/$1.log)" >&2
+		tail -n 5 "$T/$1.log" >&2 || true
+	fi
+}
+
+run_patroli() {
+	local extra=() n
+	# BENCH_MAX_PAGES=0 leaves --max-pages out (the site has no more pages
+	# than that anyway)
+	[ "${BENCH_MAX_PAGES:-$PAGES}" = 0 ] ||
+		extra+=(--max-pages "${BENCH_MAX_PAGES:-$PAGES}")
+	# --no-analyze arrives with the analysis stage; use it when it exists
+	# so the figure is the crawl's alone.
+	if "$BIN" crawl --help 2>&1 | grep -q -- '--no-analyze'; then
+		extra+=(--no-analyze)
+	fi
+	"$BIN" crawl --help 2>&1 | grep -q -- '--no-progress' &&
+		extra+=(--no-progress)
+	echo "patroli: crawling..."
+	measure "$T/patroli.res" "$T/patroli.log" \
+		"$BIN" --db "$T/p.db" --data "$T/d" crawl --seed "$URL" \
+		--delay-ms 0 --concurrency "$CONC" "${extra[@]}" || true
+	n=$("$BIN" --db "$T/p.db" --data "$T/d" pages export --format jsonl |
+		wc -l)
+	record patroli "$T/patroli.res" "$n"
+	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$T/d" "$T"/p.db*
+}
+
+run_wget2() {
+	local n
+	echo "wget2: crawling..."
+	# robots.txt is obeyed by default (--robots=on), as by the others
+	measure "$T/wget2.res" "$T/wget2.log" \
+		wget2 --recursive --level=inf --max-threads="$CONC" --no-parent \
+		--no-verbose --progress=none --reject-regex '/private/' \
+		-P "$T/w" "$URL" || true
+	n=$(find "$T/w" -type f -name '*.html' | wc -l)
+	record wget2 "$T/wget2.res" "$n"
+	[ -n "${BENCH_KEEP:-}" ] || rm -rf "$T/w"
+}
+
+run_scrapy() {
+	local n
+	echo "scrapy: crawling..."
+	measure "$T/scrapy.res" "$T/scrapy.log" \
+		"$SCRAPY_PY" -m scrapy runspider bench/scrapy_bench.py \
+		-a url="$URL" -a out="$T/scrapy.count" \
+		-s CONCURRENT_REQUESTS="$CONC" \
+		-s CONCURRENT_REQUESTS_PER_DOMAIN="$CONC" || true
+	n=$(cat "$T/scrapy.count" 2>/dev/null || echo 0)
+	record scrapy "$T/scrapy.res" "$n"
+}
+
+for t in $TOOLS; do
+	"run_$t"
+done
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+REPORT=$OUTDIR/crawl-$STAMP.txt
+{
+	echo "# bench/crawl.sh $STAMP: $PAGES pages, concurrency $CONC," \
+		"nginx on loopback, $(nproc) CPUs"
+	printf '%-8s %8s %9s %9s %13s\n' tool pages seconds pages/s \
+		"peak RSS MiB"
+	for t in $TOOLS; do
+		awk -v t="$t" -v p="${R_PAGES[$t]}" -v s="${R_SECS[$t]}" \
+			-v r="${R_RSS[$t]}" -v n="${R_NOTE[$t]}" 'BEGIN {
+			printf "%-8s %8d %9.2f %9.1f %13.1f%s\n", t, p, s,
+				(s > 0 ? p / s : 0), r / 1024,
+				(n != "" ? "  (" n ")" : "") }'
+	done
+	if [ -n "${R_SECS[patroli]:-}" ] && [ -n "${R_SECS[wget2]:-}" ]; then
+		awk -v pp="${R_PAGES[patroli]}" -v ps="${R_SECS[patroli]}" \
+			-v wp="${R_PAGES[wget2]}" -v ws="${R_SECS[wget2]}" 'BEGIN {
+			a = ps > 0 ? pp / ps : 0; b = ws > 0 ? wp / ws : 0
+			printf "ratio patroli/wget2 = %.2f\n", (b > 0 ? a / b : 0) }'
+	fi
+} | tee "$REPORT"
+cp "$REPORT" "$OUTDIR/crawl.txt"

@@ -1,0 +1,117 @@
+# bench/lib.sh - shared by the bench scripts (source it; bash).
+#
+# nginx_start SITE_DIR WORKDIR: serve SITE_DIR with Debian's nginx on the
+# first free loopback port from $BENCH_PORT (default 18080), with a config
+# of its own in WORKDIR (no daemon, access log off, sendfile, keepalive).
+# Sets NGINX_PID and BASE (http://127.0.0.1:PORT).  nginx_stop ends it;
+# scripts call it from their EXIT trap.
+#
+# measure RESULT LOG CMD...: run CMD, record "seconds maxrss_kib exit".
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+NGINX_PID=""
+
+bench_die() {
+	printf '%s: %s\n' "$(basename "$0")" "$*" >&2
+	exit 1
+}
+
+need() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+			bench_die "missing '$c' (scripts/install-deps installs it)"
+	done
+}
+
+nginx_conf() { # SITE WORKDIR PORT
+	local user=""
+	# As root, workers would drop to nobody, who may not read the site:
+	# keep them root (loopback only, static files).
+	[ "$(id -u)" = 0 ] && user="user root;"
+	mkdir -p "$2/ngx"
+	cat >"$2/nginx.conf" <<EOF
+$user
+daemon off;
+master_process on;
+worker_processes 1;
+worker_rlimit_nofile 8192;
+pid $2/nginx.pid;
+error_log $2/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	tcp_nodelay on;
+	keepalive_timeout 65;
+	keepalive_requests 1000000;
+	types { text/html html; text/plain txt; application/xml xml; }
+	default_type application/octet-stream;
+	client_body_temp_path $2/ngx/body;
+	proxy_temp_path $2/ngx/proxy;
+	fastcgi_temp_path $2/ngx/fastcgi;
+	uwsgi_temp_path $2/ngx/uwsgi;
+	scgi_temp_path $2/ngx/scgi;
+	server {
+		listen 127.0.0.1:$3;
+		root $1;
+		index index.html;
+	}
+}
+EOF
+}
+
+nginx_start() { # SITE WORKDIR
+	local site work port tries=0 i
+	site=$(cd "$1" && pwd)
+	work=$2
+	port=${BENCH_PORT:-18080}
+	need nginx curl
+	while :; do
+		tries=$((tries + 1))
+		[ $tries -le 50 ] || bench_die "no free port for nginx"
+		nginx_conf "$site" "$work" "$port"
+		# -e: the error log before the config is read (else /var/log)
+		nginx -e "$work/nginx-error.log" -c "$work/nginx.conf" \
+			-p "$work" >"$work/nginx.out" 2>&1 &
+		NGINX_PID=$!
+		for i in $(seq 1 50); do
+			kill -0 "$NGINX_PID" 2>/dev/null || break
+			if curl -fsS -o /dev/null --max-time 1 \
+				"http://127.0.0.1:$port/robots.txt" 2>/dev/null; then
+				BASE="http://127.0.0.1:$port"
+				return 0
+			fi
+			sleep 0.1
+		done
+		nginx_stop
+		port=$((port + 1))
+	done
+}
+
+nginx_stop() {
+	if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
+		kill -QUIT "$NGINX_PID" 2>/dev/null || true
+		wait "$NGINX_PID" 2>/dev/null || true
+	fi
+	NGINX_PID=""
+}
+
+measure() { # RESULT LOG CMD...
+	python3 "$BENCH_DIR/measure.py" "$1" "$2" -- "${@:3}"
+}
+
+# Generate a site with gensite.py into DIR unless DIR/.stamp says it was
+# made with the same arguments by the same generator.
+gensite() { # DIR ARGS...
+	local dir=$1 want
+	shift
+	want="$(sha256sum "$BENCH_DIR/gensite.py" | cut -c1-16) $*"
+	if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$want" ]; then
+		return 0
+	fi
+	echo "generating $dir ($*)"
+	python3 "$BENCH_DIR/gensite.py" "$dir" "$@"
+	echo "$want" >"$dir/.stamp"
+}
