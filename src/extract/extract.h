@@ -57,8 +57,7 @@ enum extract_kind {
 	EXTRACT_KIND_SOCIAL,
 	EXTRACT_KIND_WEBSHOP,
 	EXTRACT_KIND_CLASSIFIEDS,
-	EXTRACT_KIND_NEWS,   /* news, health portals, regulators: never listings
-			      */
+	EXTRACT_KIND_NEWS,   /* news, health portals: never listings */
 	EXTRACT_KIND_PORTAL, /* other non-commercial site */
 };
 /* "unknown", "marketplace", "social", "webshop", "classifieds", "news",
@@ -100,9 +99,8 @@ struct extract_priv; /* private: arena and arrays */
 struct extract_result {
 	/* --- verdict --- */
 	bool is_listing;
-	int score; /* listing evidence; is_listing when >= threshold */
-	const char
-		*why; /* the evidence, e.g. "+5 jsonld-offer +6 url-listing" */
+	int score;	 /* evidence sum; is_listing when >= 3 */
+	const char *why; /* the evidence: "url-listing+6 jsonld-product+4" */
 
 	/* --- where --- */
 	const char *url;	   /* as given */
@@ -120,7 +118,7 @@ struct extract_result {
 	bool has_price;
 	double price;	      /* in currency units, e.g. 150000 for Rp150.000 */
 	const char *currency; /* ISO 4217, "IDR" when "Rp" or unspecified */
-	const char *price_text; /* the price as written, when read from text */
+	const char *price_text; /* the price as written (page or data) */
 
 	/* --- texts --- */
 	const char *const *image_alts;
