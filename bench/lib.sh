@@ -68,6 +68,10 @@ nginx_start() { # SITE WORKDIR
 	work=$2
 	port=${BENCH_PORT:-18080}
 	need nginx curl
+	# another server may answer on a busy port: ask for a token only this
+	# run wrote into the site
+	local token="bench-$$-$RANDOM$RANDOM" got
+	printf '%s\n' "$token" >"$site/.serve-token"
 	while :; do
 		tries=$((tries + 1))
 		[ $tries -le 50 ] || bench_die "no free port for nginx"
@@ -78,8 +82,11 @@ nginx_start() { # SITE WORKDIR
 		NGINX_PID=$!
 		for i in $(seq 1 50); do
 			kill -0 "$NGINX_PID" 2>/dev/null || break
-			if curl -fsS -o /dev/null --max-time 1 \
-				"http://127.0.0.1:$port/robots.txt" 2>/dev/null; then
+			got=$(curl -fsS --max-time 1 \
+				"http://127.0.0.1:$port/.serve-token" 2>/dev/null) ||
+				got=""
+			if [ "$got" = "$token" ] && kill -0 "$NGINX_PID" 2>/dev/null
+			then
 				BASE="http://127.0.0.1:$port"
 				return 0
 			fi

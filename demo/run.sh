@@ -45,11 +45,15 @@ step_site() {
 }
 
 # Start python's web server on the first free port from DEMO_PORT on: a
-# busy port makes the server exit at once, so try the next.
+# busy port makes the server exit at once, so try the next.  Another server
+# may already answer on a busy port, so the probe asks for a token only
+# this run wrote into the site.
 step_serve() {
 	local port=${DEMO_PORT:-8731} tries=0
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
+	TOKEN="demo-$$-$RANDOM$RANDOM"
+	printf '%s\n' "$TOKEN" >"$SITE/.serve-token"
 	while :; do
 		tries=$((tries + 1))
 		[ $tries -le 50 ] || die "no free port from ${DEMO_PORT:-8731} on"
@@ -71,12 +75,14 @@ step_serve() {
 	say "demo market served at $BASE/ (log: $OUT/server.log)"
 }
 
-# Poll until the server answers or dies; 0 when it answers.
+# Poll until our server answers with our token, or dies; 0 when it answers.
 wait_http() {
-	local i
+	local i got
 	for i in $(seq 1 50); do
 		kill -0 "$SERVER_PID" 2>/dev/null || return 1
-		if curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null; then
+		got=$(curl -fsS --max-time 1 "$1.serve-token" 2>/dev/null) || got=""
+		if [ "$got" = "$TOKEN" ] && kill -0 "$SERVER_PID" 2>/dev/null
+		then
 			return 0
 		fi
 		sleep 0.1
