@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh - shared by the bench scripts (source it; bash).
 #
 # nginx_start SITE_DIR WORKDIR: serve SITE_DIR with Debian's nginx on the
@@ -63,7 +64,7 @@ EOF
 }
 
 nginx_start() { # SITE WORKDIR
-	local site work port tries=0 i
+	local site work port tries=0
 	site=$(cd "$1" && pwd)
 	work=$2
 	port=${BENCH_PORT:-18080}
@@ -80,13 +81,14 @@ nginx_start() { # SITE WORKDIR
 		nginx -e "$work/nginx-error.log" -c "$work/nginx.conf" \
 			-p "$work" >"$work/nginx.out" 2>&1 &
 		NGINX_PID=$!
-		for i in $(seq 1 50); do
+		for _ in $(seq 1 50); do
 			kill -0 "$NGINX_PID" 2>/dev/null || break
 			got=$(curl -fsS --max-time 1 \
 				"http://127.0.0.1:$port/.serve-token" 2>/dev/null) ||
 				got=""
 			if [ "$got" = "$token" ] && kill -0 "$NGINX_PID" 2>/dev/null
 			then
+				# shellcheck disable=SC2034 # for the caller
 				BASE="http://127.0.0.1:$port"
 				return 0
 			fi

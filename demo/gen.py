@@ -1596,7 +1596,7 @@ class Gen:
                                     slug=shop["slug"])
 
     def toko_page(self, L, info, amp=False):
-        a, rng, shop = L.a, self.rng, L.shop
+        shop = L.shop
         desc = list(info["desc"])
         if info["nie_where"] == "text":
             desc.append(info["nie_disp"])
@@ -2313,7 +2313,6 @@ class Gen:
                 "Tentang – " + shop["name"], body), "webshop", "about")
 
     def build_baris(self, listings, private):
-        rng = self.rng
         boards = []
         for v in BARIS_BOARDS.values():
             if v not in boards:
@@ -2443,7 +2442,6 @@ class Gen:
         warnings = []
         for i in range(0, min(len(warn_src), 24), 3):
             group = warn_src[i:i + 3]
-            names = [L.info["title"] for L in group]
             slug = "temuan-{:02d}".format(i // 3 + 1)
             lines = ["Badan pengawas kembali menemukan produk berbahaya yang "
                      "beredar secara daring. Masyarakat diminta tidak "

@@ -77,8 +77,8 @@ step_serve() {
 
 # Poll until our server answers with our token, or dies; 0 when it answers.
 wait_http() {
-	local i got
-	for i in $(seq 1 50); do
+	local got
+	for _ in $(seq 1 50); do
 		kill -0 "$SERVER_PID" 2>/dev/null || return 1
 		got=$(curl -fsS --max-time 1 "$1.serve-token" 2>/dev/null) || got=""
 		if [ "$got" = "$TOKEN" ] && kill -0 "$SERVER_PID" 2>/dev/null
