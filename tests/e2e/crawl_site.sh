@@ -364,8 +364,8 @@ forge() {
 	rm -rf "$DATA"
 	cp -a "$WARCS" "$DATA"
 	n=$(python3 -c "$FORGE" "$DATA" "$1")
-	if [ "$n" != 1 ]; then
-		not_ok "$2 (test setup: forge one record)" "forged: $n"
+	if ! [ "$n" -ge 1 ] 2>/dev/null; then
+		not_ok "$2 (test setup: forge a record)" "forged: $n"
 		return
 	fi
 	run_pat "verify-$1" 120 evidence verify
