@@ -9,9 +9,15 @@
  * PostgreSQL rule), so a batch is flushed early when a number repeats in
  * it; the later row wins, as it would row by row.  Leftover rows go through
  * the one-row statement.
+ *
+ * PostgreSQL pays per statement and per parameter, so there the rows of a
+ * call go in as nine array parameters expanded by unnest(): one statement
+ * per call whatever its size.  It is the one dialect-specific statement of
+ * this file, chosen by driver as store.c chooses its lease query.
  */
 #include "store/store_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +95,122 @@ static int flush(struct store *st, const struct store_registry_row *rows,
 	return rc;
 }
 
+/* A PostgreSQL array literal element: NULL, or the string quoted with
+ * backslash escapes. */
+static void pg_elem(struct buf *b, const char *s)
+{
+	if (b->len > 1)
+		buf_putc(b, ',');
+	if (!s) {
+		buf_puts(b, "NULL");
+		return;
+	}
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+static int pg_flush(struct store *st, const struct store_registry_row *rows,
+		    size_t n, int64_t now)
+{
+	static const char q[] =
+		"INSERT INTO registry (nie, nie_display, product_name, brand, "
+		"commodity, holder, status, valid_until, updated_at) SELECT * "
+		"FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+		"$5::text[], $6::text[], $7::text[], $8::text[], "
+		"$9::bigint[])" REG_UPSERT;
+	struct buf b[REG_COLS];
+	struct db_arg a[REG_COLS];
+	char num[24];
+	int rc;
+
+	if (!n)
+		return 0;
+	snprintf(num, sizeof(num), "%lld", (long long)now);
+	for (int c = 0; c < REG_COLS; c++) {
+		buf_init(&b[c], 0);
+		buf_putc(&b[c], '{');
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct store_registry_row *r = &rows[i];
+		pg_elem(&b[0], r->nie);
+		pg_elem(&b[1], r->nie_display ? r->nie_display : r->nie);
+		pg_elem(&b[2], r->product_name);
+		pg_elem(&b[3], r->brand);
+		pg_elem(&b[4], r->commodity);
+		pg_elem(&b[5], r->holder);
+		pg_elem(&b[6], r->status);
+		pg_elem(&b[7], r->valid_until);
+		pg_elem(&b[8], num);
+	}
+	for (int c = 0; c < REG_COLS; c++) {
+		buf_putc(&b[c], '}');
+		a[c] = A_TEXT(b[c].p);
+	}
+	rc = st_exec(st, q, a, REG_COLS, NULL);
+	for (int c = 0; c < REG_COLS; c++)
+		buf_release(&b[c]);
+	return rc;
+}
+
+/* A small hash set of the keys of the current segment (row index + 1 per
+ * slot, 0 = empty): one statement may not touch a key twice. */
+struct keyset {
+	uint32_t *slot;
+	size_t cap;
+};
+
+static uint64_t key_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* Add rows[i]; false when its key is already in the set. */
+static bool keyset_add(struct keyset *k, const struct store_registry_row *rows,
+		       size_t i)
+{
+	size_t m = k->cap - 1, j = key_hash(rows[i].nie) & m;
+
+	for (; k->slot[j]; j = (j + 1) & m)
+		if (!strcmp(rows[k->slot[j] - 1].nie, rows[i].nie))
+			return false;
+	k->slot[j] = (uint32_t)i + 1;
+	return true;
+}
+
+static int put_pg(struct store *st, const struct store_registry_row *rows,
+		  size_t n, int64_t now)
+{
+	struct keyset k = {NULL, 16};
+	size_t start = 0;
+	int rc = 0;
+
+	while (k.cap < 2 * n)
+		k.cap *= 2;
+	k.slot = xcalloc(k.cap, sizeof(*k.slot));
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (keyset_add(&k, rows, i))
+			continue;
+		/* a repeated key closes the segment before it */
+		rc = pg_flush(st, rows + start, i - start, now);
+		start = i;
+		memset(k.slot, 0, k.cap * sizeof(*k.slot));
+		keyset_add(&k, rows, i);
+	}
+	if (!rc)
+		rc = pg_flush(st, rows + start, n - start, now);
+	free(k.slot);
+	return rc;
+}
+
 int store_registry_put(struct store *st, const struct store_registry_row *rows,
 		       size_t n)
 {
@@ -98,6 +220,10 @@ int store_registry_put(struct store *st, const struct store_registry_row *rows,
 
 	if ((rc = store_begin(st)))
 		return rc;
+	if (st->drv == &db_postgres) {
+		rc = put_pg(st, rows, n, now);
+		n = 0;
+	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		/* A repeated key closes the batch before it. */
 		for (size_t j = start; j < i; j++) {

@@ -3,6 +3,10 @@
  * src/store/registry.c): CSV import with hostile rows, upsert on
  * re-import, verdicts at a given date (tests/nie/verdicts.cases against
  * tests/nie/registry.csv) and product matching.
+ *
+ * The store tests run on SQLite and, when PATROLI_TEST_PG holds a
+ * postgres:// URI (tests/run.sh starts a throw-away server), on
+ * PostgreSQL too, in a schema of their own.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +22,7 @@
 #include "base/base.h"
 #include "detect/nie.h"
 #include "registry/registry.h"
+#include "store/db.h"
 #include "store/store.h"
 
 #define REGISTRY "tests/nie/registry.csv"
@@ -27,19 +32,46 @@
 
 struct fix {
 	char dir[64];
-	char db[96];
+	char *uri;
 	struct store *st;
 };
+
+/* NULL: SQLite in a temporary directory; else the PostgreSQL base URI. */
+static const char *pg_base;
+static char *pg_schema;
+
+static int pg_reset_schema(void)
+{
+	struct db *db;
+	char *sql;
+	int rc;
+
+	if (db_postgres.open(pg_base, &db))
+		return -1;
+	sql = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s",
+			pg_schema, pg_schema);
+	rc = db_postgres.exec(db, sql);
+	free(sql);
+	db_postgres.close(db);
+	return rc;
+}
 
 static int setup(void **state)
 {
 	struct fix *f = xcalloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_registry.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
-	if (store_open(f->db, &f->st))
+	if (pg_base) {
+		if (pg_reset_schema())
+			return -1;
+		f->uri = xasprintf("%s%coptions=-csearch_path%%3D%s", pg_base,
+				   strchr(pg_base, '?') ? '&' : '?', pg_schema);
+	} else {
+		snprintf(f->dir, sizeof(f->dir), "/tmp/test_registry.XXXXXX");
+		if (!mkdtemp(f->dir))
+			return -1;
+		f->uri = xasprintf("%s/t.db", f->dir);
+	}
+	if (store_open(f->uri, &f->st))
 		return -1;
 	*state = f;
 	return 0;
@@ -51,10 +83,27 @@ static int teardown(void **state)
 	char cmd[160];
 
 	store_close(f->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd))
-		return -1;
+	if (!pg_base) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+		if (system(cmd))
+			return -1;
+	}
+	free(f->uri);
 	free(f);
+	return 0;
+}
+
+static int group_pg_end(void **state)
+{
+	struct db *db;
+
+	if (!db_postgres.open(pg_base, &db)) {
+		char *sql = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE",
+				      pg_schema);
+		db_postgres.exec(db, sql);
+		free(sql);
+		db_postgres.close(db);
+	}
 	return 0;
 }
 
@@ -379,7 +428,7 @@ static void test_mismatch(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest store_tests[] = {
 		cmocka_unit_test_setup_teardown(test_import_file, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_rows, setup, teardown),
@@ -389,9 +438,26 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reimport, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verdicts, setup, teardown),
+	};
+	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_expiry_day),
 		cmocka_unit_test(test_mismatch),
 	};
+	const char *pg = getenv("PATROLI_TEST_PG");
+	int failed;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	failed = cmocka_run_group_tests_name("registry/sqlite", store_tests,
+					     NULL, NULL);
+	failed += cmocka_run_group_tests_name("registry", tests, NULL, NULL);
+	if (pg && *pg) {
+		pg_base = pg;
+		pg_schema = xasprintf("patroli_test_reg_%ld", (long)getpid());
+		failed += cmocka_run_group_tests_name(
+			"registry/postgres", store_tests, NULL, group_pg_end);
+		free(pg_schema);
+	} else {
+		fprintf(stderr, "test_registry: PATROLI_TEST_PG not set, "
+				"PostgreSQL backend not tested\n");
+	}
+	return failed ? 1 : 0;
 }
