@@ -442,11 +442,30 @@ static void discover(struct crawler *c, const char *raw, int depth)
 		(struct store_new_url){.url = canon, .host = key, .depth = depth};
 }
 
+static int cmp_pend(const void *a, const void *b)
+{
+	return strcmp(((const struct store_new_url *)a)->url,
+		      ((const struct store_new_url *)b)->url);
+}
+
+/*
+ * Write the discovered URLs.  Sorted, so that every transaction takes the
+ * frontier's unique-key locks in the same order: workers inserting the same
+ * links never deadlock.  On PostgreSQL they go in a transaction of their
+ * own, so no worker waits on another's open batch for a popular link.
+ */
 static void flush_pending(struct crawler *c)
 {
 	if (!c->npend)
 		return;
-	store_frontier_add_many(c->st, c->run, c->pend, c->npend);
+	qsort(c->pend, c->npend, sizeof(*c->pend), cmp_pend);
+	if (c->batch_max > 1) {
+		batch_commit(c);
+		store_frontier_add_many(c->st, c->run, c->pend, c->npend);
+	} else {
+		batch_open(c);
+		store_frontier_add_many(c->st, c->run, c->pend, c->npend);
+	}
 	for (size_t i = 0; i < c->npend; i++) {
 		if (c->pend[i].added) {
 			host_get(c, c->pend[i].host)->budget_used++;
@@ -759,7 +778,6 @@ static void robots_ready(struct crawler *c, struct host *h, int status,
 	/* Sitemaps are lists of pages one hop from the site's root. */
 	for (size_t i = 0; i < robots_sitemap_count(h->robots); i++)
 		discover(c, robots_sitemap(h->robots, i), 1);
-	batch_open(c);
 	flush_pending(c);
 	host_mark_busy(c, h);
 }
@@ -1338,7 +1356,10 @@ static void crawler_release(struct crawler *c)
 	free(c->held);
 	free(c->seen);
 	free(c->variants);
-	flush_pending(c);
+	for (size_t i = 0; i < c->npend; i++) { /* flushed per page: none */
+		free((char *)c->pend[i].url);
+		free((char *)c->pend[i].host);
+	}
 	free(c->pend);
 	for (size_t i = 0; i < c->nscope; i++)
 		free(c->scope_keys[i]);

@@ -45,7 +45,8 @@ static int hexval(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Upper-case percent escapes; decode those of unreserved characters. */
+/* Upper-case percent escapes; decode those of unreserved characters; a
+ * '%' that starts no escape becomes %25.  The result is a fixed point. */
 static void norm_pct(const char *s, struct buf *out)
 {
 	for (; *s; s++) {
@@ -59,6 +60,11 @@ static void norm_pct(const char *s, struct buf *out)
 			else
 				buf_printf(out, "%%%02X", c);
 			s += 2;
+		} else if (*s == '%') {
+			/* A lone '%' is a literal percent sign; written as
+			 * "%25" so that decoding a neighbour can never turn
+			 * it into an escape on the next pass. */
+			buf_puts(out, "%25");
 		} else {
 			buf_putc(out, *s);
 		}
@@ -117,7 +123,8 @@ static char *canon_parts(CURLU *u, const struct url_rules *r,
 	struct buf b = BUF_INIT;
 
 	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
-	curl_url_get(u, CURLUPART_HOST, &host, 0);
+	/* International names as punycode, so a host is plain ASCII. */
+	curl_url_get(u, CURLUPART_HOST, &host, CURLU_PUNYCODE);
 	/* NULL when absent or the scheme's default */
 	curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT);
 	curl_url_get(u, CURLUPART_PATH, &path, 0);
@@ -133,20 +140,32 @@ static char *canon_parts(CURLU *u, const struct url_rules *r,
 		*why = "not http(s)";
 		goto out;
 	}
-	for (char *p = host; *p; p++)
+	for (char *p = host; *p; p++) {
 		*p = (char)tolower((unsigned char)*p);
+		if (!isalnum((unsigned char)*p) && !strchr(".-_:[]", *p)) {
+			*why = "invalid host name";
+			goto out;
+		}
+	}
 	buf_printf(&b, "%s://", scheme);
 	buf_puts(&b, host);
 	if (port)
 		buf_printf(&b, ":%s", port);
 	norm_pct(path && *path ? path : "/", &b);
 	if (query && *query) {
-		char *q = clean_query(query, r);
+		/* Normalise first, then sort: the order must not depend on
+		 * how the escapes were written. */
+		struct buf nq = BUF_INIT;
+		char *q;
+
+		norm_pct(query, &nq);
+		q = clean_query(nq.p, r);
 		if (q) {
 			buf_putc(&b, '?');
-			norm_pct(q, &b);
+			buf_puts(&b, q);
 			free(q);
 		}
+		buf_release(&nq);
 	}
 	res = buf_detach(&b, NULL);
 out:
@@ -317,7 +336,9 @@ static bool bad_year(const char *s, const struct url_trap_limits *l)
 		if (!isdigit((unsigned char)p[2]) || !isdigit((unsigned char)p[3]) ||
 		    isdigit((unsigned char)p[4]))
 			continue;
-		if (!strchr("-/_.", p[4]) || !isdigit((unsigned char)p[5]))
+		/* strchr() finds the NUL too: check it first */
+		if (!p[4] || !strchr("-/_.", p[4]) ||
+		    !isdigit((unsigned char)p[5]))
 			continue;
 		y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 +
 		    (p[2] - '0') * 10 + (p[3] - '0');

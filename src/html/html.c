@@ -198,7 +198,7 @@ htmlDocPtr html_parse(struct slice utf8, const char *url)
 {
 	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
 		   HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-		   HTML_PARSE_COMPACT | HTML_PARSE_NOBLANKS;
+		   HTML_PARSE_COMPACT; /* no NOBLANKS: it eats spaces between inline elements libxml2 does not know */
 
 	if (!utf8.n || utf8.n > INT32_MAX)
 		return NULL;
