@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -17,6 +18,34 @@
 #include "detect/nie.h"
 
 #define CASES "tests/nie/formats.cases"
+
+/* Files of the repository: tests/run.sh runs each test in a scratch
+ * directory, so paths are resolved against the repository root, found from
+ * the binary's location (build/asan/tests/test_x) when the current
+ * directory is not the root.  Returns static storage. */
+static const char *repo_path(const char *rel)
+{
+	static char buf[8192];
+	char exe[4096];
+	ssize_t n;
+
+	if (!access(rel, R_OK))
+		return rel;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return rel;
+	exe[n] = '\0';
+	for (int up = 0; up < 4; up++) {
+		char *slash = strrchr(exe, '/');
+		if (!slash)
+			return rel;
+		*slash = '\0';
+		snprintf(buf, sizeof(buf), "%s/%s", exe, rel);
+		if (!access(buf, R_OK))
+			return buf;
+	}
+	return rel;
+}
 
 static struct slice field(char **p)
 {
@@ -34,7 +63,7 @@ static void test_cases(void **state)
 	char *p, *end;
 
 	buf_init(&b, 1 << 20);
-	assert_int_equal(buf_read_file(&b, CASES), 0);
+	assert_int_equal(buf_read_file(&b, repo_path(CASES)), 0);
 	for (p = b.p; p && *p; p = end ? end + 1 : NULL) {
 		char *nl = strchr(p, '\n'), *q = p;
 		end = nl;

@@ -37,6 +37,34 @@
 
 #define JUNE_2026 1780272000000LL
 
+/* Files of the repository: tests/run.sh runs each test in a scratch
+ * directory, so paths are resolved against the repository root, found from
+ * the binary's location (build/asan/tests/test_x) when the current
+ * directory is not the root.  Returns static storage. */
+static const char *repo_path(const char *rel)
+{
+	static char buf[8192];
+	char exe[4096];
+	ssize_t n;
+
+	if (!access(rel, R_OK))
+		return rel;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return rel;
+	exe[n] = '\0';
+	for (int up = 0; up < 4; up++) {
+		char *slash = strrchr(exe, '/');
+		if (!slash)
+			return rel;
+		*slash = '\0';
+		snprintf(buf, sizeof(buf), "%s/%s", exe, rel);
+		if (!access(buf, R_OK))
+			return buf;
+	}
+	return rel;
+}
+
 /* ---- errors ------------------------------------------------------------- */
 
 /* Parse (and compile when parsing succeeds) `text`; return the errors. */
@@ -168,7 +196,7 @@ static void test_shipped_rules_compile(void **state)
 	size_t nr, nc, np, ncomp, nph;
 
 	buf_init(&e, 0);
-	assert_int_equal(rules_load_dir(r, "data/rules", &e), 0);
+	assert_int_equal(rules_load_dir(r, repo_path("data/rules"), &e), 0);
 	if (rules_compile(r, &e))
 		fail_msg("%s", e.p);
 	rules_counts(r, &nr, &nc, &np, &ncomp, &nph);
@@ -430,12 +458,13 @@ static int world_setup(void **state)
 		return -1;
 	snprintf(db, sizeof(db), "%s/t.db", w->dir);
 	if (store_open(db, &w->st) ||
-	    registry_import_file(w->st, "tests/nie/registry.csv", stderr, 0,
-				 &s))
+	    registry_import_file(w->st, repo_path("tests/nie/registry.csv"),
+				 stderr, 0, &s))
 		return -1;
 	buf_init(&e, 0);
 	w->r = rules_new();
-	if (rules_load_dir(w->r, "data/rules", &e) || rules_compile(w->r, &e)) {
+	if (rules_load_dir(w->r, repo_path("data/rules"), &e) ||
+	    rules_compile(w->r, &e)) {
 		fprintf(stderr, "%s", e.p);
 		return -1;
 	}
@@ -652,17 +681,21 @@ static int run_file(struct world *w, const char *path, int *ncases)
 static void test_cases(void **state)
 {
 	struct world *w = *state;
-	DIR *dir = opendir("tests/rules");
+	char rdir[4096];
+	DIR *dir;
 	struct dirent *de;
 	int bad = 0, n = 0;
+
+	snprintf(rdir, sizeof(rdir), "%s", repo_path("tests/rules"));
+	dir = opendir(rdir);
 
 	assert_non_null(dir);
 	while ((de = readdir(dir))) {
 		size_t l = strlen(de->d_name);
-		char path[512];
+		char path[8192];
 		if (l < 7 || strcmp(de->d_name + l - 6, ".cases"))
 			continue;
-		snprintf(path, sizeof(path), "tests/rules/%s", de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", rdir, de->d_name);
 		bad += run_file(w, path, &n);
 	}
 	closedir(dir);
