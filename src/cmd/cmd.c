@@ -63,9 +63,12 @@ bool cmd_flag(const struct cmd_ctx *c, const char *name)
 const char *cmd_str(const struct cmd_ctx *c, const char *name,
 		    const char *def)
 {
-	const char *v = c->vals[find_opt(c, name)];
+	int i = opt_index(c->cmd->opts, name, strlen(name));
 
-	return v ? v : def;
+	/* Shared steps ask for options their host command may not have. */
+	if (i < 0)
+		return def;
+	return c->vals[i] ? c->vals[i] : def;
 }
 
 int64_t cmd_int(const struct cmd_ctx *c, const char *name, int64_t def)

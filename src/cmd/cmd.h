@@ -73,6 +73,10 @@ struct store *cmd_store(struct cmd_ctx *c);
 int cmd_usage_error(const struct cmd_ctx *c, const char *fmt, ...)
 	PRINTF_LIKE(2, 3);
 
+/* `patroli analyze` as a step of another command (crawl); reads the
+ * optional --share option when the command has one.  Returns an exit code. */
+int cmd_analyze_run(struct cmd_ctx *c, bool all);
+
 /* The entry point used by main(). */
 int cmd_main(int argc, char **argv);
 

@@ -154,6 +154,8 @@ static int crawl_cmd(struct cmd_ctx *c)
 		fprintf(stderr, "patroli crawl: interrupted; 'patroli crawl "
 				"--resume' continues\n");
 	rc = rc ? 1 : 0;
+	if (!rc && !cmd_flag(c, "no-analyze"))
+		rc = cmd_analyze_run(c, false);
 out:
 	for (size_t i = 0; o.drop_params && o.drop_params[i]; i++)
 		free(o.drop_params[i]);

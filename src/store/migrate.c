@@ -69,6 +69,20 @@ static const struct migration migrations[] = {
 	 "CREATE INDEX capture_final ON capture (final_url);"
 	 "CREATE INDEX capture_sha ON capture (run_id, sha256);"
 	 "CREATE INDEX capture_page ON capture (page_id);"},
+	{4, "findings: one analysed listing per canonical URL",
+	 "CREATE TABLE finding ("
+	 " id %ID%,"
+	 " canonical_url TEXT NOT NULL UNIQUE,"
+	 " capture_id BIGINT NOT NULL REFERENCES capture(id),"
+	 " analyzed_at BIGINT NOT NULL,"
+	 " is_listing INTEGER NOT NULL,"
+	 " platform TEXT,"
+	 " commodity TEXT,"
+	 " risk INTEGER NOT NULL,"
+	 " violations TEXT NOT NULL,"
+	 " data TEXT NOT NULL);"
+	 "CREATE INDEX finding_capture ON finding (capture_id);"
+	 "CREATE INDEX finding_risk ON finding (risk);"},
 	{3, "host leases: one crawl worker per host at a time",
 	 "CREATE TABLE host_lease ("
 	 " run_id BIGINT NOT NULL REFERENCES crawl_run(id),"

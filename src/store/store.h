@@ -207,6 +207,33 @@ int store_registry_get(struct store *st, const char *nie,
 		       struct store_registry_row *out);
 int store_registry_count(struct store *st, int64_t *n);
 
+/* ---- findings (src/store/findings.c) -------------------------------------
+ * One analysed page per canonical URL: the verdict columns people filter
+ * on, and the whole finding as JSON (`data`, what exports print). */
+struct store_finding {
+	const char *canonical_url;
+	int64_t capture_id; /* the capture analysed */
+	int64_t analyzed_at;
+	bool is_listing;
+	const char *platform, *commodity; /* may be NULL */
+	int risk;
+	const char *violations; /* codes separated by spaces, "" when none */
+	const char *data;	/* JSON object */
+};
+/* Pages whose newest capture has not been analysed (all pages with
+ * `all`): their captures are handed to fn in WARC order (file, offset) so
+ * the reader moves forward.  fn returning non-zero stops. */
+int store_analyze_pending(struct store *st, bool all,
+			  int (*fn)(void *arg, int64_t capture_id,
+				    const struct store_capture *c),
+			  void *arg);
+/* Insert or replace the finding of a canonical URL. */
+int store_finding_put(struct store *st, const struct store_finding *f);
+/* Every finding, highest risk first (ties by URL). */
+int store_finding_each(struct store *st,
+		       int (*fn)(void *arg, const struct store_finding *f),
+		       void *arg);
+
 /* ---- whole-store tools: db migrate, db status, db copy (copy.c) -----------
  * These work on every table generically, from the catalog, so tables added
  * by later migrations need nothing here. */
