@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		text_len = strlen(nt);
 		if (rules_scan(r, s, nt, text_len, NULL, 0))
 			abort();
-		rules_classes(r, s, title, body, text);
+		rules_classes(r, s, title, body, text, NULL, 0);
 		for (int c = 0; c < COM__COUNT; c++)
 			rules_eval(r, s, (enum commodity)c, on_hit, NULL);
 		rules_scratch_free(s);

@@ -33,6 +33,8 @@ struct detector {
 	struct detect_nie nies[DETECT_MAX_NIE];
 	size_t nnies;
 	struct buf joined; /* all raw fields, for registry matching */
+	struct rules_span ignore[32]; /* the seller's name, wherever it is */
+	size_t nignore;
 	/* per call */
 	const struct detect_field *f;
 	size_t nf;
@@ -293,7 +295,8 @@ static enum commodity classify(struct detector *d, const char **by)
 	enum commodity nc = nie_commodity_of(d);
 	bool has_title = title_of(d) != NULL;
 
-	rules_classes(d->r, d->s, title, body, has_title ? NULL : text);
+	rules_classes(d->r, d->s, title, body, has_title ? NULL : text,
+		      d->ignore, d->nignore);
 	for (int c = 0; c < COM__COUNT; c++) {
 		if (has_title)
 			text[c] = 0;
@@ -315,6 +318,41 @@ static enum commodity classify(struct detector *d, const char **by)
 	}
 	*by = "none";
 	return COM_OTHER;
+}
+
+/* Where the seller's name appears in the normalised text: social posts
+ * title themselves "<account> di Kabarin", shops are called "Wati Herbal"
+ * or "Rina Skincare", and none of that says what the product is.  Also:
+ * with a real title, og:title (often the account name) counts as
+ * description. */
+static void find_seller(struct detector *d)
+{
+	const char *t = d->norm.text;
+	bool has_title = false;
+
+	d->nignore = 0;
+	for (size_t i = 0; i < d->nf; i++)
+		has_title = has_title ||
+			    (d->f[i].name && !strcmp(d->f[i].name, "title") &&
+			     d->rf[i].end > d->rf[i].start);
+	for (size_t i = 0; i < d->nf; i++) {
+		if (has_title && d->f[i].name &&
+		    !strcmp(d->f[i].name, "og_title"))
+			d->rf[i].kind = RF_DESCRIPTION;
+		if (d->rf[i].kind != RF_SELLER)
+			continue;
+		size_t a = d->rf[i].start, n = d->rf[i].end - a;
+		if (n < 3 || n > 80)
+			continue;
+		for (const char *p = t; d->nignore < ARRAY_LEN(d->ignore);
+		     p++) {
+			p = memmem(p, d->norm.len - (size_t)(p - t), t + a, n);
+			if (!p)
+				break;
+			d->ignore[d->nignore++] = (struct rules_span){
+				(size_t)(p - t), (size_t)(p - t) + n};
+		}
+	}
 }
 
 static int prepare(struct detector *d, const struct detect_field *f, size_t n,
@@ -351,6 +389,7 @@ static int prepare(struct detector *d, const struct detect_field *f, size_t n,
 		buf_append(&d->joined, f[i].text ? f[i].text : "", len);
 		buf_putc(&d->joined, '\n');
 	}
+	find_seller(d);
 	return 0;
 }
 

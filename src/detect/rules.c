@@ -1711,6 +1711,8 @@ struct class_ctx {
 	struct rules_scratch *s;
 	unsigned fk;
 	size_t start;
+	const struct rules_span *ignore;
+	size_t nignore;
 };
 
 static bool on_class(void *arg, const struct phrase *ph, size_t end)
@@ -1721,6 +1723,10 @@ static bool on_class(void *arg, const struct phrase *ph, size_t end)
 
 	if (b->kind != B_CLASS || (c->s->classes[ph->block] & bit))
 		return false;
+	for (size_t i = 0; i < c->nignore; i++)
+		if (c->start >= c->ignore[i].start &&
+		    c->start < c->ignore[i].end)
+			return false;
 	if (b->fields && !(b->fields & c->fk))
 		return false;
 	if (b->nneg && negated(c->r, c->s, b, c->start, end))
@@ -1731,9 +1737,10 @@ static bool on_class(void *arg, const struct phrase *ph, size_t end)
 
 void rules_classes(const struct rules *r, struct rules_scratch *s,
 		   int title[COM__COUNT], int body[COM__COUNT],
-		   int text[COM__COUNT])
+		   int text[COM__COUNT], const struct rules_span *ignore,
+		   size_t nignore)
 {
-	struct class_ctx c = {r, s, 0, 0};
+	struct class_ctx c = {r, s, 0, 0, ignore, nignore};
 
 	for (size_t i = 0; i < r->nb; i++)
 		s->classes[i] = 0;

@@ -126,9 +126,17 @@ int rules_scan_raw(const struct rules *r, struct rules_scratch *s,
  * of the listing itself (`body`: description, alt texts, brand, ...) and
  * in the page's visible text (`text`, noisy: menus and footers; may be
  * NULL, which skips the work). */
+struct rules_span {
+	size_t start, end;
+};
+/* `ignore` (may be NULL) lists spans of the scanned text whose words say
+ * nothing about the product, e.g. the seller's own name wherever it
+ * appears ("Wati Herbal di Kabarin"): vocabulary starting inside them is
+ * not counted. */
 void rules_classes(const struct rules *r, struct rules_scratch *s,
 		   int title[COM__COUNT], int body[COM__COUNT],
-		   int text[COM__COUNT]);
+		   int text[COM__COUNT], const struct rules_span *ignore,
+		   size_t nignore);
 
 /* A rule that fired. */
 struct rules_hit {
