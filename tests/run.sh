@@ -101,7 +101,9 @@ for t in build/asan/tests/test_*; do
 	log=$LOGS/$name.log
 	t0=$(date +%s%N)
 	tmp=$(mktemp -d "$TMPROOT/$name.XXXXXX")
-	(cd "$tmp" && CMOCKA_MESSAGE_OUTPUT=TAP TMPDIR=$tmp \
+	# From the repository root (tests read tests/... and data/...);
+	# temporary files go to the test's own TMPDIR.
+	(cd "$ROOT" && CMOCKA_MESSAGE_OUTPUT=TAP TMPDIR=$tmp \
 		ASAN_OPTIONS=$SAN_ASAN UBSAN_OPTIONS=$SAN_UBSAN \
 		timeout -k 10 "$UNIT_TIMEOUT" "$ROOT/$t") >"$log" 2>&1 </dev/null
 	rc=$?
