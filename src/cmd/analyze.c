@@ -28,10 +28,12 @@ int cmd_analyze_run(struct cmd_ctx *c, bool all)
 		return 1;
 	rc = analyze_store(a, cmd_store(c), c->data_dir, all, isatty(2), &s);
 	analyzer_free(a);
-	printf("analysed %lld pages in %.1f s: %lld listings, %lld flagged, "
-	       "%lld unreadable\n",
-	       (long long)s.pages, s.seconds, (long long)s.listings,
-	       (long long)s.flagged, (long long)s.errors);
+	printf("analysed %lld pages in %.2f s (%.0f pages/s): %lld listings, "
+	       "%lld flagged, %lld unreadable\n",
+	       (long long)s.pages, s.seconds,
+	       s.seconds > 0 ? (double)s.pages / s.seconds : 0.0,
+	       (long long)s.listings, (long long)s.flagged,
+	       (long long)s.errors);
 	return rc ? 1 : 0;
 }
 
