@@ -290,10 +290,11 @@ static const char *const K_PROPS[] = {"additionalproperty",
 				      "specs",
 				      "properties",
 				      NULL};
-static const char *const K_PROP_NAME[] = {"name",  "key",	 "label",
-					  "title", "propertyid", NULL};
-static const char *const K_PROP_VALUE[] = {"value", "values", "text", "content",
-					   NULL};
+/* App states abbreviate as often as not: {"k": ..., "v": ...}. */
+static const char *const K_PROP_NAME[] = {"name",	"key", "label", "title",
+					  "propertyid", "k",   "n",	NULL};
+static const char *const K_PROP_VALUE[] = {"value", "values", "text",
+					   "content", "v",	"val",	NULL};
 
 /* The JSON string in v, or the "name"/"@value"/"text" inside an object, or
  * the first such in an array. */
