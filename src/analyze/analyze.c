@@ -14,6 +14,7 @@
 #include "detect/detect.h"
 #include "extract/extract.h"
 #include "html/html.h"
+#include "profile/ident.h"
 #include "store/store.h"
 #include "warc/warc.h"
 
@@ -249,6 +250,9 @@ static int judge(struct analyzer *a, struct store *st, const char *url,
 		json_object_set_new(j, "reasons", json_array());
 	}
 	json_object_set_new(j, "identifiers", identifiers_empty());
+	/* profiling (src/profile/ident.h): fills "identifiers" and
+	 * "identifier_sources" */
+	ident_finding_json(j, &er, doc);
 	json_object_set_new(j, "actor", json_null());
 	extract_result_release(&er);
 	html_free(doc);
@@ -295,8 +299,8 @@ static int load_record(struct analyzer *a, const char *data_dir,
 	}
 	if (!a->reader)
 		return ERR_FAIL;
-	if ((rc = warc_reader_seek(a->reader, c->warc_offset)) ||
-	    (rc = warc_reader_next(a->reader, &rec)))
+	if (warc_reader_seek(a->reader, c->warc_offset) ||
+	    warc_reader_next(a->reader, &rec))
 		return log_fail("%s:%lld: cannot read the evidence of %s",
 				path, (long long)c->warc_offset, c->url);
 	buf_reset(body);

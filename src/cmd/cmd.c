@@ -194,7 +194,7 @@ static int parse_args(struct cmd_ctx *c, const struct cmd_opt *opts, int argc,
 			continue;
 		}
 		k = opt_index(opts, a, n);
-		if (k < 0)
+		if (k < 0 || !opts)
 			return cmd_usage_error(c, "unknown option --%.*s",
 					       (int)n, a);
 		if (opts[k].type == OPT_FLAG) {

@@ -134,7 +134,7 @@ static int crawl_cmd(struct cmd_ctx *c)
 		}
 		saved.progress = o.progress;
 		log_msg(LOG_INFO, "resuming crawl run %lld", (long long)run);
-	} else if ((rc = crawl_create(st, &o, &run))) {
+	} else if (crawl_create(st, &o, &run)) {
 		rc = 1;
 		goto out;
 	}

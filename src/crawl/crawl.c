@@ -1370,9 +1370,11 @@ static void crawler_release(struct crawler *c)
  * to the queue with the lease release below. */
 static void abort_active(struct crawler *c)
 {
-	while (c->act) {
-		struct job *j = c->act;
-		act_remove(c, j);
+	struct job *j = c->act, *next;
+
+	c->act = NULL;
+	for (; j; j = next) {
+		next = j->anext;
 		c->active--;
 		job_free(c, j);
 	}
