@@ -25,6 +25,7 @@ struct detector {
 	const struct rules *r;
 	struct rules_scratch *s;
 	struct norm norm;
+	struct norm fold; /* a field's folded form, for numbers */
 	struct rules_field *rf;
 	size_t *base; /* virtual offset of each input field */
 	size_t cap_fields;
@@ -47,6 +48,7 @@ struct detector *detector_new(const struct rules *r)
 	d->r = r;
 	d->s = rules_scratch_new(r);
 	norm_init(&d->norm);
+	norm_init(&d->fold);
 	buf_init(&d->joined, 0);
 	return d;
 }
@@ -57,6 +59,7 @@ void detector_free(struct detector *d)
 		return;
 	rules_scratch_free(d->s);
 	norm_release(&d->norm);
+	norm_release(&d->fold);
 	buf_release(&d->joined);
 	free(d->rf);
 	free(d->base);
@@ -170,12 +173,44 @@ static void keep_row(struct detect_registry *dst,
 }
 
 /* Find the numbers of every field, once each. */
+/* Numbers written with non-ASCII digits or letters (full-width
+ * "ＮＡ１８…", mathematical digits): the scanner reads ASCII, so such a
+ * field is also read in its folded form (norm flags 0, which keeps digits
+ * and punctuation) and the spans mapped back to the original. */
+static size_t find_folded(struct detector *d, size_t i, struct nie_match *m,
+			  size_t max)
+{
+	const struct detect_field *f = &d->f[i];
+	bool ascii = true;
+	size_t n;
+
+	for (size_t k = 0; k < f->len && ascii; k++)
+		ascii = (unsigned char)f->text[k] < 0x80;
+	if (ascii || f->len > DETECT_MAX_INPUT)
+		return 0;
+	norm_reset(&d->fold);
+	if (norm_append(&d->fold, f->text, f->len, 0, 0))
+		return 0;
+	n = nie_find(d->fold.text, d->fold.len, m, max);
+	for (size_t k = 0; k < n; k++) {
+		size_t a = d->fold.map[m[k].start],
+		       c = d->fold.map[m[k].code_start],
+		       b = d->fold.map[m[k].end - 1];
+		m[k].start = a;
+		m[k].code_start = c;
+		m[k].end = b + norm_char_len(f->text, f->len, b);
+	}
+	return n;
+}
+
 static void find_nies(struct detector *d)
 {
 	d->nnies = 0;
 	for (size_t i = 0; i < d->nf && d->nnies < DETECT_MAX_NIE; i++) {
 		struct nie_match m[DETECT_MAX_NIE];
 		size_t n = nie_find(d->f[i].text, d->f[i].len, m, ARRAY_LEN(m));
+		if (!n)
+			n = find_folded(d, i, m, ARRAY_LEN(m));
 		for (size_t k = 0; k < n && d->nnies < DETECT_MAX_NIE; k++) {
 			bool dup = false;
 			for (size_t j = 0; j < d->nnies && !dup; j++)
