@@ -68,11 +68,12 @@ nginx_start "$SITE" "$T"
 URL=$BASE/index.html
 echo "site: $PAGES pages, $(du -sh "$SITE" | cut -f1), served by nginx at $BASE"
 
-declare -A R_PAGES R_SECS R_RSS R_NOTE
+declare -A R_PAGES R_SECS R_RSS R_CPU R_NOTE
 
 record() { # TOOL RESULTFILE PAGES
-	local secs rss code
-	read -r secs rss code <"$2"
+	local secs rss code cpu
+	read -r secs rss code cpu <"$2"
+	R_CPU[$1]=$cpu
 	R_PAGES[$1]=$3
 	R_SECS[$1]=$secs
 	R_RSS[$1]=$rss
@@ -141,14 +142,16 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 REPORT=$OUTDIR/crawl-$STAMP.txt
 {
 	echo "# bench/crawl.sh $STAMP: $PAGES pages, concurrency $CONC," \
-		"nginx on loopback, $(nproc) CPUs"
-	printf '%-8s %8s %9s %9s %13s\n' tool pages seconds pages/s \
-		"peak RSS MiB"
+		"nginx on loopback, $(nproc) CPUs, load $(cut -d' ' -f1-3 \
+		/proc/loadavg)"
+	printf '%-8s %8s %9s %9s %13s %9s\n' tool pages seconds pages/s \
+		"peak RSS MiB" "CPU s"
 	for t in $TOOLS; do
 		awk -v t="$t" -v p="${R_PAGES[$t]}" -v s="${R_SECS[$t]}" \
-			-v r="${R_RSS[$t]}" -v n="${R_NOTE[$t]}" 'BEGIN {
-			printf "%-8s %8d %9.2f %9.1f %13.1f%s\n", t, p, s,
-				(s > 0 ? p / s : 0), r / 1024,
+			-v r="${R_RSS[$t]}" -v c="${R_CPU[$t]}" \
+			-v n="${R_NOTE[$t]}" 'BEGIN {
+			printf "%-8s %8d %9.2f %9.1f %13.1f %9.2f%s\n", t, p, s,
+				(s > 0 ? p / s : 0), r / 1024, c,
 				(n != "" ? "  (" n ")" : "") }'
 	done
 	if [ -n "${R_SECS[patroli]:-}" ] && [ -n "${R_SECS[wget2]:-}" ]; then

@@ -3,7 +3,8 @@
 
     measure.py RESULT LOG -- COMMAND [ARGS...]
 
-Writes "SECONDS MAXRSS_KIB EXIT" to RESULT; the command's output goes to
+Writes "SECONDS MAXRSS_KIB EXIT CPU_SECONDS" to RESULT (CPU = user +
+system); the command's output goes to
 LOG.  $MEASURE_TIMEOUT (seconds, default 1800) bounds the run: the command
 then gets SIGTERM, SIGKILL 5 s later, and EXIT is "timeout", so a hung tool
 cannot hang the benchmark.  The peak RSS comes from wait4()'s rusage, the same number
@@ -45,7 +46,8 @@ def main():
     p.returncode = os.waitstatus_to_exitcode(status)  # already reaped
     code = "timeout" if timed_out else str(p.returncode)
     with open(result, "w") as f:
-        f.write("{:.3f} {} {}\n".format(secs, ru.ru_maxrss, code))
+        f.write("{:.3f} {} {} {:.3f}\n".format(secs, ru.ru_maxrss, code,
+                                             ru.ru_utime + ru.ru_stime))
     return 124 if timed_out else p.returncode
 
 
