@@ -1689,8 +1689,16 @@ static void evaluate(const struct rules *r, struct rules_scratch *s)
 			if (p->t[t].role == R_MAIN) {
 				if (b->fields && !(b->fields & fk))
 					continue;
-				if (s->first[bi] >= 0)
+				if (s->first[bi] >= 0) {
+					/* the longest literal at the same
+					 * start ("silden" then "sildenafil")
+					 * makes the better snippet */
+					struct rmatch *f0 = &s->m[s->first[bi]];
+					if (f0->from == m->from &&
+					    m->to > f0->to)
+						s->first[bi] = (int32_t)i;
 					continue;
+				}
 				if (negated(r, s, b, m->from, m->to))
 					continue;
 				s->first[bi] = (int32_t)i;
