@@ -17,6 +17,9 @@
 
 #include "profile/ident.h"
 
+#define CTX_CAP	   64  /* contexts listed per identifier; more: a hub */
+#define CTX_RELATE 256 /* identifiers per context that may relate it */
+
 /* ---- string interning -------------------------------------------------------
  */
 
@@ -29,7 +32,7 @@ struct intern {
 	size_t alen, acap;
 	struct istr *s;
 	size_t n, cap;
-	uint32_t *slot; /* index + 1; 0 = empty */
+	uint64_t *slot; /* hash << 32 | index + 1; 0 = empty */
 	size_t mask;
 };
 
@@ -62,7 +65,7 @@ static void intern_rehash(struct intern *t, size_t nslots)
 		size_t k = t->s[i].hash & t->mask;
 		while (t->slot[k])
 			k = (k + 1) & t->mask;
-		t->slot[k] = (uint32_t)i + 1;
+		t->slot[k] = (uint64_t)t->s[i].hash << 32 | (uint32_t)(i + 1);
 	}
 }
 
@@ -77,11 +80,15 @@ static uint32_t intern_get(struct intern *t, const char *p, size_t n,
 		*added = false;
 	if (!t->slot)
 		intern_rehash(t, 1024);
+	/* the hash in the slot spares a look at the string for every
+	 * probe that is not it */
 	for (k = h & t->mask; t->slot[k]; k = (k + 1) & t->mask) {
-		const struct istr *e = &t->s[t->slot[k] - 1];
-		if (e->hash == h && e->len == n &&
-		    !memcmp(t->arena + e->off, p, n))
-			return t->slot[k] - 1;
+		const struct istr *e;
+		if ((uint32_t)(t->slot[k] >> 32) != h)
+			continue;
+		e = &t->s[(uint32_t)t->slot[k] - 1];
+		if (e->len == n && !memcmp(t->arena + e->off, p, n))
+			return (uint32_t)t->slot[k] - 1;
 	}
 	if (t->alen + n > UINT32_MAX || t->n >= UINT32_MAX - 1)
 		die("cluster: more than 4 GiB of keys");
@@ -90,7 +97,7 @@ static uint32_t intern_get(struct intern *t, const char *p, size_t n,
 	t->s = xgrow(t->s, &t->cap, t->n + 1, sizeof(*t->s));
 	t->s[t->n] = (struct istr){(uint32_t)t->alen, (uint32_t)n, h};
 	t->alen += n;
-	t->slot[k] = (uint32_t)t->n + 1;
+	t->slot[k] = (uint64_t)h << 32 | (uint32_t)(t->n + 1);
 	t->n++;
 	if (added)
 		*added = true;
@@ -124,8 +131,8 @@ struct cluster {
 	/* edges, and the chain of those added after the last run */
 	uint32_t *el, *ei, *enext;
 	size_t ne, ecap, ne_done;
-	/* identifier -> listings, built by the run */
-	uint32_t *csr_off, *csr_l;
+	/* identifier -> listings, and -> its distinct contexts (run) */
+	uint32_t *csr_off, *csr_l, *ictx_off, *ictx;
 	size_t ni_run;
 	/* evidence */
 	struct cluster_merge *m;
@@ -174,6 +181,8 @@ void cluster_free(struct cluster *c)
 	free(c->enext);
 	free(c->csr_off);
 	free(c->csr_l);
+	free(c->ictx_off);
+	free(c->ictx);
 	free(c->m);
 	free(c->a);
 	free(c);
@@ -561,23 +570,123 @@ static void assign(struct cluster *c)
 /* ---- runs ------------------------------------------------------------------
  */
 
-/* Count an identifier's distinct contexts from its adjacency, stopping
- * past the threshold. */
-static uint32_t count_contexts(struct cluster *c, const uint32_t *ls, size_t n)
+/* Distinct contexts of each identifier, at most CTX_CAP kept (a count of
+ * CTX_CAP + 1 means "more"), into c->ictx_off / c->ictx. */
+static void list_contexts(struct cluster *c)
 {
-	uint32_t seen[64];
-	size_t ns = 0, max = (size_t)c->o.max_contexts + 1;
+	size_t ni = c->I.n, n = 0, cap = 0;
 
-	max = MIN(max, ARRAY_LEN(seen));
-	for (size_t j = 0; j < n && ns < max; j++) {
-		uint32_t x = c->lctx[ls[j]];
-		size_t k = 0;
-		while (k < ns && seen[k] != x)
-			k++;
-		if (k == ns)
-			seen[ns++] = x;
+	free(c->ictx_off);
+	c->ictx_off = xmalloc((ni + 1) * sizeof(*c->ictx_off));
+	for (size_t i = 0; i < ni; i++) {
+		size_t start = n;
+		bool more = false;
+
+		c->ictx_off[i] = (uint32_t)start;
+		for (uint32_t j = c->csr_off[i]; j < c->csr_off[i + 1]; j++) {
+			uint32_t x = c->lctx[c->csr_l[j]];
+			size_t k = start;
+			while (k < n && c->ictx[k] != x)
+				k++;
+			if (k < n)
+				continue;
+			if (n - start == CTX_CAP) {
+				more = true;
+				break;
+			}
+			c->ictx = xgrow(c->ictx, &cap, n + 1, sizeof(*c->ictx));
+			c->ictx[n++] = x;
+		}
+		c->icnt[i] = (uint32_t)(n - start) + more;
 	}
-	return (uint32_t)ns;
+	c->ictx_off[ni] = (uint32_t)n;
+}
+
+/*
+ * The frequency rule: an identifier is a hub when it appears in more than
+ * max_contexts contexts that nothing else relates.  Two of its contexts
+ * are related when another identifier, itself seen in at most
+ * max_contexts contexts, appears in both (one seller's second phone or
+ * bank account across two of its shops).  A customer-service line sits on
+ * shops that share nothing else; a seller's number usually shares its
+ * shops with the seller's other identifiers.  Work is bounded: only
+ * identifiers past the threshold are examined, each against CTX_CAP
+ * contexts and at most CTX_RELATE relating identifiers per context.
+ */
+static void frequency_rule(struct cluster *c)
+{
+	size_t ni = c->I.n, nx = c->X.n, t = (size_t)c->o.max_contexts;
+	uint32_t *xoff = xcalloc(nx + 1, sizeof(*xoff)), *xid, *fill;
+
+	/* context -> identifiers that can relate contexts */
+	for (size_t j = 0; j < ni; j++)
+		if (c->ist[j] != CLUSTER_STOP && c->icnt[j] >= 2 &&
+		    c->icnt[j] <= t)
+			for (uint32_t k = c->ictx_off[j];
+			     k < c->ictx_off[j + 1]; k++)
+				xoff[c->ictx[k] + 1]++;
+	for (size_t x = 0; x < nx; x++)
+		xoff[x + 1] = xoff[x] + MIN(xoff[x + 1], (uint32_t)CTX_RELATE);
+	xid = xmalloc(MAX(xoff[nx], 1u) * sizeof(*xid));
+	fill = xmalloc((nx + 1) * sizeof(*fill));
+	memcpy(fill, xoff, (nx + 1) * sizeof(*fill));
+	for (size_t j = 0; j < ni; j++)
+		if (c->ist[j] != CLUSTER_STOP && c->icnt[j] >= 2 &&
+		    c->icnt[j] <= t)
+			for (uint32_t k = c->ictx_off[j];
+			     k < c->ictx_off[j + 1]; k++) {
+				uint32_t x = c->ictx[k];
+				if (fill[x] < xoff[x + 1])
+					xid[fill[x]++] = (uint32_t)j;
+			}
+	free(fill);
+
+	for (size_t i = 0; i < ni; i++) {
+		const uint32_t *cx = c->ictx + c->ictx_off[i];
+		size_t k = c->ictx_off[i + 1] - c->ictx_off[i], groups = k;
+		uint8_t up[CTX_CAP];
+
+		if (c->ist[i] == CLUSTER_STOP)
+			continue;
+		if (c->icnt[i] <= t) {
+			c->ist[i] = CLUSTER_LINK;
+			continue;
+		}
+		if (c->icnt[i] > CTX_CAP) {
+			c->ist[i] = CLUSTER_HUB;
+			continue;
+		}
+		for (size_t a = 0; a < k; a++)
+			up[a] = (uint8_t)a;
+		for (size_t a = 0; a < k && groups > t; a++) {
+			for (uint32_t q = xoff[cx[a]]; q < xoff[cx[a] + 1];
+			     q++) {
+				uint32_t j = xid[q];
+				if (j == i)
+					continue;
+				for (uint32_t m = c->ictx_off[j];
+				     m < c->ictx_off[j + 1]; m++) {
+					size_t b = 0, ra, rb;
+					while (b < k && cx[b] != c->ictx[m])
+						b++;
+					if (b == k || b == a)
+						continue;
+					for (ra = a; up[ra] != ra; ra = up[ra])
+						;
+					for (rb = b; up[rb] != rb; rb = up[rb])
+						;
+					if (ra != rb) {
+						up[MAX(ra, rb)] =
+							(uint8_t)MIN(ra, rb);
+						groups--;
+					}
+				}
+			}
+		}
+		c->ist[i] = groups > t ? CLUSTER_HUB : CLUSTER_LINK;
+	}
+	free(xid);
+	free(xoff);
 }
 
 void cluster_run(struct cluster *c)
@@ -600,6 +709,8 @@ void cluster_run(struct cluster *c)
 		c->csr_l[fill[c->ei[e]]++] = c->el[e];
 	free(fill);
 	c->ni_run = ni;
+	list_contexts(c);
+	frequency_rule(c);
 
 	for (size_t l = 0; l < nl; l++) {
 		c->parent[l] = (uint32_t)l;
@@ -613,12 +724,6 @@ void cluster_run(struct cluster *c)
 
 		c->ihead[i] = CLUSTER_NONE;
 		c->irep[i] = CLUSTER_NONE;
-		c->icnt[i] = count_contexts(c, ls, n);
-		if (c->ist[i] == CLUSTER_STOP)
-			continue;
-		c->ist[i] = c->icnt[i] > (uint32_t)c->o.max_contexts
-				    ? CLUSTER_HUB
-				    : CLUSTER_LINK;
 		if (c->ist[i] != CLUSTER_LINK)
 			continue;
 		for (size_t j = 0; j < n; j++) {
@@ -743,6 +848,25 @@ const char *cluster_ident_key(const struct cluster *c, uint32_t ident,
 {
 	*n = c->I.s[ident].len;
 	return c->I.arena + c->I.s[ident].off;
+}
+
+size_t cluster_ident_context_list(const struct cluster *c, uint32_t ident,
+				  uint32_t *out, size_t max)
+{
+	size_t n;
+
+	if (ident >= c->ni_run)
+		return 0;
+	n = MIN(max, (size_t)(c->ictx_off[ident + 1] - c->ictx_off[ident]));
+	memcpy(out, c->ictx + c->ictx_off[ident], n * sizeof(*out));
+	return n;
+}
+
+const char *cluster_context_key(const struct cluster *c, uint32_t ctx,
+				size_t *n)
+{
+	*n = c->X.s[ctx].len;
+	return c->X.arena + c->X.s[ctx].off;
 }
 
 const struct cluster_merge *cluster_merges(const struct cluster *c, size_t *n)

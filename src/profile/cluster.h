@@ -9,11 +9,18 @@
  * over listing indices.  One million listings with three million edges
  * take a few hundred megabytes and a few seconds (bench/cluster.sh).
  *
- * The frequency rule.  An identifier that appears with more than
- * `max_contexts` distinct contexts (a context is where a listing is sold:
- * platform and seller account, or an independent shop's domain) is a
- * hub: a platform's customer-service line, a courier, a template's
- * placeholder.  Hubs never link.  Stop-listed identifiers never link
+ * The frequency rule.  An identifier that appears in more than
+ * `max_contexts` unrelated contexts is a hub: a platform's
+ * customer-service line, a hosting company's support address, a courier,
+ * a template's placeholder.  A context is where a listing is sold
+ * (platform and seller account, or an independent shop's domain); two of
+ * an identifier's contexts are related when another identifier (itself
+ * seen in at most max_contexts contexts) appears in both, as a seller's
+ * second number or bank account does across its shops.  So a seller with
+ * six shops that share a phone and, pairwise, a bank account still links;
+ * a service line on six shops that share nothing else does not.  An
+ * identifier in more than 64 contexts is a hub outright.  Hubs never
+ * link.  Stop-listed identifiers never link
  * either.  A listing with more than `link_max` identifiers (a page
  * stuffed with numbers) links through none of them.  Every listing with
  * at least one identifier gets an actor, if only its own.
@@ -46,7 +53,7 @@
 #include "base/base.h"
 
 #define CLUSTER_NONE	     UINT32_MAX
-#define CLUSTER_MAX_CONTEXTS 8 /* default of the frequency rule */
+#define CLUSTER_MAX_CONTEXTS 4 /* default of the frequency rule */
 
 struct cluster_opts {
 	int max_contexts; /* 0: CLUSTER_MAX_CONTEXTS */
@@ -103,11 +110,11 @@ void cluster_next_id(struct cluster *c, int64_t next);
 void cluster_run(struct cluster *c);
 /*
  * After cluster_run(), listings and edges added since are joined
- * incrementally (no new hub: a few microseconds per edge) and actors are
- * assigned again, the previous assignment serving as the earlier actors.
- * When a new edge turns an identifier into a hub, earlier unions through
- * it may be wrong: the whole clustering runs again.  Returns 1 in that
- * case, else 0.
+ * incrementally (a few microseconds per edge) and actors are assigned
+ * again, the previous assignment serving as the earlier actors.  When a
+ * new edge takes an identifier past max_contexts contexts, it may have
+ * become a hub and earlier unions through it may be wrong: the whole
+ * clustering runs again.  Returns 1 in that case, else 0.
  */
 int cluster_update(struct cluster *c);
 
@@ -122,13 +129,19 @@ int64_t cluster_actor_of(const struct cluster *c, uint32_t listing);
 bool cluster_listing_changed(const struct cluster *c, uint32_t listing);
 enum cluster_ident_state cluster_ident_state(const struct cluster *c,
 					     uint32_t ident);
-/* Distinct contexts counted for an identifier (capped at max + 1). */
+/* Distinct contexts counted for an identifier (65 means "more than 64"). */
 uint32_t cluster_ident_contexts(const struct cluster *c, uint32_t ident);
 /* Interned strings (not NUL-terminated: *n receives the length). */
 const char *cluster_listing_key(const struct cluster *c, uint32_t listing,
 				size_t *n);
 const char *cluster_ident_key(const struct cluster *c, uint32_t ident,
 			      size_t *n);
+/* The distinct contexts of an identifier seen by the last full run (at
+ * most `max`, indices into the context table); returns how many. */
+size_t cluster_ident_context_list(const struct cluster *c, uint32_t ident,
+				  uint32_t *out, size_t max);
+const char *cluster_context_key(const struct cluster *c, uint32_t ctx,
+				size_t *n);
 /* The evidence of the last assignment's groups, in union order. */
 const struct cluster_merge *cluster_merges(const struct cluster *c, size_t *n);
 /* Every actor known: the groups' actors and the retired ones. */

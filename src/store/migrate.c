@@ -102,6 +102,65 @@ static const struct migration migrations[] = {
 	 " status TEXT NOT NULL,"
 	 " valid_until TEXT,"
 	 " updated_at BIGINT NOT NULL);"},
+	{5, "profiling: identifiers, their listings, actors and merge evidence",
+	 /* state: 0 links listings, 1 too common (frequency rule), 2 stop
+	  * list; contexts: distinct platform-seller contexts counted */
+	 "CREATE TABLE identifier ("
+	 " id %ID%,"
+	 " kind TEXT NOT NULL,"
+	 " value TEXT NOT NULL,"
+	 " state INTEGER NOT NULL DEFAULT 0,"
+	 " contexts BIGINT NOT NULL DEFAULT 0,"
+	 " UNIQUE (kind, value));"
+	 "CREATE TABLE identifier_context ("
+	 " identifier_id BIGINT NOT NULL REFERENCES identifier(id),"
+	 " context TEXT NOT NULL,"
+	 " PRIMARY KEY (identifier_id, context));"
+	 /* one row per analysed listing with identifiers, as profiled */
+	 "CREATE TABLE profile_listing ("
+	 " id %ID%,"
+	 " url TEXT NOT NULL UNIQUE,"
+	 " capture_id BIGINT NOT NULL,"
+	 " analyzed_at BIGINT NOT NULL,"
+	 " context TEXT NOT NULL,"
+	 " links INTEGER NOT NULL,"
+	 " first_seen BIGINT NOT NULL,"
+	 " last_seen BIGINT NOT NULL);"
+	 "CREATE INDEX profile_listing_age ON profile_listing (first_seen, url);"
+	 "CREATE TABLE listing_identifier ("
+	 " listing_id BIGINT NOT NULL REFERENCES profile_listing(id),"
+	 " identifier_id BIGINT NOT NULL REFERENCES identifier(id),"
+	 " found_in TEXT NOT NULL,"
+	 " PRIMARY KEY (listing_id, identifier_id));"
+	 "CREATE INDEX listing_identifier_ident ON listing_identifier "
+	 "(identifier_id);"
+	 /* ids are kept stable by their anchor (founding listing), see
+	  * src/profile/cluster.h; merged_into: retired into that actor */
+	 "CREATE TABLE actor ("
+	 " id BIGINT PRIMARY KEY,"
+	 " created_at BIGINT NOT NULL,"
+	 " updated_at BIGINT NOT NULL,"
+	 " label TEXT,"
+	 " anchor_listing_id BIGINT REFERENCES profile_listing(id),"
+	 " retired INTEGER NOT NULL DEFAULT 0,"
+	 " merged_into BIGINT);"
+	 "CREATE TABLE actor_member ("
+	 " listing_id BIGINT PRIMARY KEY REFERENCES profile_listing(id),"
+	 " actor_id BIGINT NOT NULL REFERENCES actor(id),"
+	 " joined_at BIGINT NOT NULL);"
+	 "CREATE INDEX actor_member_actor ON actor_member (actor_id);"
+	 /* why listing_b belongs with listing_a: they share identifier_id */
+	 "CREATE TABLE actor_merge ("
+	 " id %ID%,"
+	 " actor_id BIGINT NOT NULL REFERENCES actor(id),"
+	 " identifier_id BIGINT NOT NULL REFERENCES identifier(id),"
+	 " listing_a BIGINT NOT NULL REFERENCES profile_listing(id),"
+	 " listing_b BIGINT NOT NULL REFERENCES profile_listing(id),"
+	 " created_at BIGINT NOT NULL);"
+	 "CREATE INDEX actor_merge_actor ON actor_merge (actor_id);"
+	 "CREATE TABLE profile_state ("
+	 " key TEXT PRIMARY KEY,"
+	 " value TEXT NOT NULL);"},
 };
 
 /* Expand %ID% and %BLOB% for this driver. */

@@ -234,6 +234,203 @@ int store_finding_each(struct store *st,
 		       int (*fn)(void *arg, const struct store_finding *f),
 		       void *arg);
 
+/* ---- profiling (src/store/profile.c) --------------------------------------
+ * Identifiers, the listings that show them, actors and why listings were
+ * joined (migration 5; the rules are in src/profile/cluster.h).  Listing
+ * and identifier ids are the store's; actor ids are chosen by the caller
+ * (store_profile_actor_next) so that they stay stable.  Call everything
+ * that writes between store_begin() and store_commit(), after
+ * store_profile_lock(). */
+
+/* Serialise profile builds: the second waits for the first to commit. */
+int store_profile_lock(struct store *st);
+/* A setting of the last build (malloc'd into *value; ERR_NOTFOUND). */
+int store_profile_state_get(struct store *st, const char *key, char **value);
+int store_profile_state_set(struct store *st, const char *key,
+			    const char *value);
+
+/* A listing finding to profile: new, analysed again since the last
+ * build, or (gone) a profiled listing whose finding is no longer a
+ * listing. */
+struct store_profile_src {
+	int64_t profile_id; /* 0 when not profiled yet */
+	const char *url;
+	int64_t capture_id, analyzed_at;
+	const char *data; /* the finding's JSON; NULL when gone */
+	int64_t first_seen, last_seen; /* its captures, ms since epoch */
+	bool gone;
+};
+/* Listing findings the profile has not seen as analysed now (every one
+ * with `all`), oldest capture first.  fn returning non-zero stops. */
+int store_profile_pending(struct store *st, bool all,
+			  int (*fn)(void *arg,
+				    const struct store_profile_src *s),
+			  void *arg);
+
+struct store_profile_listing {
+	const char *url;
+	int64_t capture_id, analyzed_at, first_seen, last_seen;
+	const char *context; /* where it is sold, for the frequency rule */
+	bool links;	     /* false for a page stuffed with numbers */
+};
+struct store_profile_edge {
+	const char *kind, *value, *where; /* in */
+	bool stop;	    /* in: stop-listed (new identifiers start so) */
+	int64_t ident_id;   /* out */
+	int state;	    /* out: 0 links, 1 too common, 2 stop list */
+	bool added;	    /* out: the listing did not have it */
+};
+/* Insert or update a listing and make its edges exactly e[0..n).
+ * *changed (may be NULL) is set when it lost an edge or its context or
+ * links changed: joins made through it may no longer hold. */
+int store_profile_listing_put(struct store *st,
+			      const struct store_profile_listing *l,
+			      struct store_profile_edge *e, size_t n,
+			      int64_t *id, bool *changed);
+/* Forget a listing (its finding is gone): edges, membership, evidence. */
+int store_profile_listing_drop(struct store *st, int64_t id);
+
+/* ---- incremental joins ---- */
+/* Count `context` for identifier `ident`; *count receives the distinct
+ * contexts now recorded, *added whether this one is new. */
+int store_profile_context_add(struct store *st, int64_t ident,
+			      const char *context, int64_t *count,
+			      bool *added);
+int store_profile_ident_set(struct store *st, int64_t ident, int state,
+			    int64_t contexts);
+/* Actors reached through `ident` from listing `listing`: fn(actor, the
+ * oldest other linking listing of that actor showing it). */
+int store_profile_neighbours(struct store *st, int64_t ident, int64_t listing,
+			     int (*fn)(void *arg, int64_t actor, int64_t other),
+			     void *arg);
+struct store_profile_actor {
+	int64_t id, created_at, updated_at;
+	const char *label; /* may be NULL */
+	int64_t anchor;	   /* founding listing, 0 if none */
+	int64_t anchor_first_seen;
+	const char *anchor_url;
+	bool retired;
+	int64_t merged_into; /* retired into this actor, 0 if none */
+	int64_t listings;    /* members now */
+};
+/* ERR_NOTFOUND when there is no such actor. */
+int store_profile_actor_get(struct store *st, int64_t id,
+			    struct store_profile_actor *out);
+/* The id a new actor gets (largest ever + 1). */
+int store_profile_actor_next(struct store *st, int64_t *id);
+/* Insert or update an actor row. */
+int store_profile_actor_put(struct store *st, int64_t id, int64_t anchor,
+			    bool retired, int64_t merged_into,
+			    const char *label);
+/* Move the members of `from` to `to` and retire `from` into it; fn (may
+ * be NULL) receives each moved listing's id. */
+int store_profile_actor_absorb(struct store *st, int64_t to, int64_t from,
+			       int (*fn)(void *arg, int64_t listing),
+			       void *arg);
+int store_profile_member_set(struct store *st, int64_t listing, int64_t actor);
+int store_profile_member_drop(struct store *st, int64_t listing);
+int store_profile_merge_add(struct store *st, int64_t actor, int64_t ident,
+			    int64_t a, int64_t b);
+
+/* ---- a whole rebuild ---- */
+/* Listings oldest first (first seen, URL) with their actor (0: none). */
+int store_profile_load_listings(struct store *st,
+				int (*fn)(void *arg, int64_t id,
+					  const char *context, bool links,
+					  int64_t actor),
+				void *arg);
+int store_profile_load_idents(struct store *st,
+			      int (*fn)(void *arg, int64_t id, const char *kind,
+					const char *value, int state,
+					int64_t contexts),
+			      void *arg);
+int store_profile_load_edges(struct store *st,
+			     int (*fn)(void *arg, int64_t listing,
+				       int64_t ident),
+			     void *arg);
+int store_profile_load_actors(struct store *st,
+			      int (*fn)(void *arg, int64_t id, int64_t anchor,
+					bool retired),
+			      void *arg);
+/* Forget all evidence and context counts (a rebuild writes them anew). */
+int store_profile_rebuild_reset(struct store *st);
+/* Rows written in multi-row statements: members (insert or update),
+ * evidence and context counts.  store_profile_batch_end() writes what is
+ * left, frees the batch and returns the first error met. */
+struct store_profile_batch;
+struct store_profile_batch *store_profile_batch_new(struct store *st);
+int store_profile_batch_member(struct store_profile_batch *b, int64_t listing,
+			       int64_t actor);
+int store_profile_batch_merge(struct store_profile_batch *b, int64_t actor,
+			      int64_t ident, int64_t a, int64_t lb);
+int store_profile_batch_context(struct store_profile_batch *b, int64_t ident,
+				const char *context);
+int store_profile_batch_end(struct store_profile_batch *b);
+
+/* ---- reading the profile ---- */
+/* Active actors (with members), most listings first. */
+struct store_profile_actor_sum {
+	int64_t id;
+	const char *label;
+	int64_t listings, identifiers, first_seen, last_seen;
+	const char *platforms; /* distinct, space-separated */
+};
+int store_profile_actor_list(struct store *st,
+			     int (*fn)(void *arg,
+				       const struct store_profile_actor_sum *a),
+			     void *arg);
+/* Members of one actor (0: of every actor), by actor, then oldest
+ * first; `data` is the listing's finding JSON. */
+struct store_profile_member {
+	int64_t actor, listing;
+	const char *url;
+	int64_t first_seen, last_seen;
+	const char *platform, *violations; /* finding columns; may be NULL */
+	const char *data;
+};
+int store_profile_members(struct store *st, int64_t actor,
+			  int (*fn)(void *arg,
+				    const struct store_profile_member *m),
+			  void *arg);
+/* Edges of one actor's listings (0: of every actor), by actor, listing. */
+struct store_profile_edge_row {
+	int64_t actor, listing, ident;
+	const char *url, *kind, *value, *found_in;
+	int state;
+	const char *platform, *violations; /* may be NULL */
+	int64_t first_seen, last_seen;
+};
+int store_profile_edges(struct store *st, int64_t actor,
+			int (*fn)(void *arg,
+				  const struct store_profile_edge_row *e),
+			void *arg);
+/* Merge evidence of one actor (0: every actor). */
+struct store_profile_merge_row {
+	int64_t actor;
+	const char *kind, *value, *url_a, *url_b;
+	int64_t created_at;
+};
+int store_profile_merges(struct store *st, int64_t actor,
+			 int (*fn)(void *arg,
+				   const struct store_profile_merge_row *m),
+			 void *arg);
+/* The finding JSON of a URL (malloc'd), and replacing it (the actor flows
+ * back into the findings export). */
+int store_profile_finding_get(struct store *st, const char *url, char **data);
+int store_profile_finding_set(struct store *st, const char *url,
+			      const char *data);
+/* URL (malloc'd) and actor (0: none) of a profiled listing. */
+int store_profile_listing_get(struct store *st, int64_t id, char **url,
+			      int64_t *actor);
+/* Listing findings analysed before identifiers were extracted. */
+int store_profile_stale(struct store *st, int64_t *n);
+/* An analyst's name for an actor (NULL clears it). */
+int store_profile_actor_label(struct store *st, int64_t id, const char *label);
+/* The listing id of a profiled URL (ERR_NOTFOUND). */
+int store_profile_listing_id(struct store *st, const char *url, int64_t *id);
+int store_profile_listing_actor(struct store *st, int64_t listing,
+				int64_t *actor);
+
 /* ---- whole-store tools: db migrate, db status, db copy (copy.c) -----------
  * These work on every table generically, from the catalog, so tables added
  * by later migrations need nothing here. */
