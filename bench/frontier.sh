@@ -52,7 +52,7 @@ echo "patroli: crawling $PAGES pages x $LINKS unique links from $BASE/"
 measure "$T/res" "$T/log" "$BIN" --db "$T/p.db" --data "$T/d" crawl \
 	--seed "$BASE/index.html" --delay-ms 0 --concurrency 16 \
 	--max-pages $((PAGES + 1)) "${extra[@]}" || true
-read -r secs rss status <"$T/res"
+read -r secs rss status cpu <"$T/res"
 # The frontier table is the store's; count it read-only.  Fall back to the
 # crawl's own summary when the schema differs.
 urls=$(sqlite3 -readonly "$T/p.db" 'SELECT count(*) FROM frontier' \
@@ -65,7 +65,7 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 	echo "# bench/frontier.sh $STAMP: $PAGES pages x $LINKS unique links"
 	echo "frontier URLs:  $urls"
 	echo "pages recorded: $fetched"
-	echo "seconds:        $secs (exit $status)"
+	echo "seconds:        $secs wall, $cpu CPU (exit $status)"
 	awk -v r="$rss" -v l="$LIMIT" 'BEGIN {
 		printf "peak RSS:       %.1f MiB (limit %d MiB): %s\n", r / 1024,
 			l, (r / 1024 < l ? "ok" : "TOO HIGH") }'
