@@ -688,7 +688,7 @@ CATALOG = [
                "{S:alprazolam} 0,5 mg, strip isi 10 tablet.",
                "Stok terbatas, tanpa resep dokter."]),
     dict(key="rx_amox", commodity="obat", group="rx",
-         brand="Amoksisilin", name="Amoxicillin 500 mg Kapsul",
+         brand="Amoxicillin", name="Amoxicillin 500 mg Kapsul",
          size="strip 10 kapsul", price=(10000, 20000), nie=("valid", "GKL"),
          violations=["PRESCRIPTION_DRUG"], tags=[], n=3,
          hashtags=["sakitgigi"],

@@ -18,7 +18,7 @@ SITE=demo/site
 OUT=demo/out
 BIN=${PATROLI:-./patroli}
 PY=${PYTHON:-python3}
-STEPS="site serve init crawl summary"
+STEPS="site serve init registry crawl summary findings done"
 
 P() { "$BIN" --db "$OUT/patroli.db" --data "$OUT/data" "$@"; }
 say() { printf '\n== %s\n' "$*"; }
@@ -95,6 +95,17 @@ step_init() {
 	P init
 }
 
+# The demo's own product registry (written by gen.py beside the site), so
+# registration numbers are judged against it.  Skipped by a patroli that has
+# no registry command yet.
+step_registry() {
+	if ! P help 2>/dev/null | grep -qw registry; then
+		return 0
+	fi
+	say "patroli registry import $SITE/registry.csv"
+	P registry import "$SITE/registry.csv"
+}
+
 step_crawl() {
 	say "patroli crawl --seed $BASE/ --delay-ms 0 --concurrency 8"
 	P crawl --seed "$BASE/" --delay-ms 0 --concurrency 8 --no-progress
@@ -103,50 +114,8 @@ step_crawl() {
 step_summary() {
 	say "summary"
 	P pages export --format jsonl --out "$OUT/pages.jsonl"
-	"$PY" - "$OUT/pages.jsonl" "$SITE/labels.jsonl" "$OUT/server.log" <<'EOF'
-import collections, json, re, sys
-from urllib.parse import urlsplit
-pages = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
-labels = {}
-for l in open(sys.argv[2], encoding="utf-8"):
-    d = json.loads(l)
-    labels[d["path"]] = d
-ok = sum(1 for p in pages if p.get("error") is None and 200 <= (p.get("status") or 0) < 300)
-errs = [p for p in pages if p.get("error")]
-status = collections.Counter(p.get("status") for p in pages)
-print("pages recorded:      %d" % len(pages))
-print("  fetched (2xx):     %d" % ok)
-print("  by status:         %s" % ", ".join("%s: %d" % (k, v) for k, v in sorted(status.items(), key=lambda kv: str(kv[0]))))
-print("  errors:            %d" % len(errs))
-for p in errs[:5]:
-    print("    %s: %s" % (p["url"], p["error"]))
-# How the crawl compares with the site's ground truth (paths only).
-def path(u):
-    s = urlsplit(u)
-    return s.path or "/"
-seen = {path(p.get("final_url") or p["url"]) for p in pages}
-seen |= {path(p["url"]) for p in pages}
-canon = {path(p.get("canonical_url") or p["url"]) for p in pages}
-listings = {d["canonical"] for d in labels.values() if d["is_listing"] and not d["disallowed"]}
-found = listings & canon
-print("listings (canonical) in the site: %d, captured: %d" % (len(listings), len(found)))
-missing = sorted(listings - canon)
-for m in missing[:5]:
-    print("    not captured: %s" % m)
-# robots.txt: the server's log must show no request under a Disallow.
-closed = ("/serbaada/akun/draf/", "/grosirku/keranjang/", "/baris/privat/")
-bad = []
-for line in open(sys.argv[3], encoding="utf-8", errors="replace"):
-    m = re.search(r'"GET (\S+)', line)
-    if not m:
-        continue
-    u = m.group(1)
-    if u.startswith(closed) or u.rstrip("/") == "/serbaada/akun" or "?urut=" in u or "add-to-cart=" in u:
-        bad.append(u)
-print("requests to robots-disallowed URLs: %d" % len(bad))
-for u in bad[:5]:
-    print("    " + u)
-EOF
+	"$PY" demo/report.py pages "$OUT/pages.jsonl" "$SITE/labels.jsonl" \
+		"$OUT/server.log"
 	local n size
 	n=$(find "$OUT/data" -name '*.warc.gz' | wc -l)
 	size=$(du -sh "$OUT/data" 2>/dev/null | cut -f1)
@@ -154,7 +123,25 @@ EOF
 	find "$OUT/data" -name '*.warc.gz' | sort | sed 's/^/    /'
 	say "patroli evidence verify"
 	P evidence verify | tail -n 5
-	say "done: store $OUT/patroli.db, evidence $OUT/data, pages $OUT/pages.jsonl"
+}
+
+# What the analysis found (the crawl runs it at the end), and how that
+# compares with the site's labels.  Skipped by a patroli that has no
+# findings command yet.
+step_findings() {
+	if ! P help 2>/dev/null | grep -qw findings; then
+		return 0
+	fi
+	say "findings"
+	P findings export --format jsonl --out "$OUT/findings.jsonl"
+	"$PY" demo/report.py findings "$OUT/findings.jsonl" "$SITE/labels.jsonl"
+	if P findings export --format xlsx --out "$OUT/temuan.xlsx"; then
+		echo "officer's workbook: $OUT/temuan.xlsx"
+	fi
+}
+
+step_done() {
+	say "done: store $OUT/patroli.db, evidence $OUT/data, exports in $OUT/"
 }
 
 for s in $STEPS; do
