@@ -7,10 +7,10 @@
  * its host has robots.txt rules, a free connection slot and its delay has
  * passed, so nothing sits in libcurl's queue burning its timeout.
  *
- * Results are committed as pages finish (SQLite) or in small batches
- * (PostgreSQL: at most every 100 ms and `concurrency` pages), always after
- * their WARC records are written, so the store never points at evidence a
- * crash could lose (see batch_commit for power loss).
+ * Results are committed in small batches (at most every 100 ms and
+ * `concurrency` pages), always after their WARC records are written, so
+ * the store never points at evidence a crash could lose (see batch_commit
+ * for power loss).
  */
 #include "crawl/crawl_int.h"
 
@@ -103,6 +103,7 @@ struct crawler {
 	bool batch_open;
 	int batch;	/* pages recorded in the open transaction */
 	int batch_max;	/* commit when this many are */
+	bool networked; /* PostgreSQL: workers share the frontier */
 	int64_t batch_at, synced_at;
 	struct progress *prog;
 	struct url_rules rules;
@@ -326,10 +327,11 @@ static int batch_commit(struct crawler *c)
 }
 
 /*
- * How much may a kill cost?  On SQLite a commit is cheap, so every page is
- * committed as it finishes and a resumed crawl refetches only what was in
- * flight.  On PostgreSQL a commit is a network round trip, so pages are
- * grouped: at most `concurrency` pages or BATCH_MS per commit.
+ * How much may a kill cost?  Pages are committed in groups of at most
+ * `concurrency` pages or BATCH_MS: a resumed crawl refetches at most twice
+ * the concurrency (in flight plus one uncommitted group).  Committing every
+ * page would halve that and the crawl's speed: each commit rewrites the
+ * same index pages.
  */
 static int batch_maybe_commit(struct crawler *c, bool force)
 {
@@ -459,7 +461,7 @@ static void flush_pending(struct crawler *c)
 	if (!c->npend)
 		return;
 	qsort(c->pend, c->npend, sizeof(*c->pend), cmp_pend);
-	if (c->batch_max > 1) {
+	if (c->networked) {
 		batch_commit(c);
 		store_frontier_add_many(c->st, c->run, c->pend, c->npend);
 	} else {
@@ -1415,7 +1417,8 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 		return ERR_FAIL;
 	}
 	c.pages_before = n.done + n.failed;
-	c.batch_max = strcmp(store_backend(st), "sqlite") ? o->concurrency : 1;
+	c.batch_max = o->concurrency;
+	c.networked = strcmp(store_backend(st), "sqlite") != 0;
 	if (c.pages_before)
 		store_capture_shas(st, run_id, on_seen, &c);
 	c.multi = curl_multi_init();

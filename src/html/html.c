@@ -90,32 +90,36 @@ static bool valid_utf8(struct slice s)
 	return true;
 }
 
-/* Copy UTF-8, replacing each invalid byte by U+FFFD and NUL by a space. */
+/* Copy UTF-8, replacing each invalid byte by U+FFFD and NUL by a space.
+ * Valid runs are appended in one piece: this runs over every page. */
 static int copy_utf8(struct slice s, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
-	size_t i = 0;
+	size_t i = 0, run = 0;
+	int rc = 0;
 
-	while (i < s.n) {
+	while (i < s.n && !rc) {
 		unsigned char c = p[i];
 		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
 			     : (c >> 3) == 30 ? 4 : 0;
-		bool ok = len && i + len <= s.n;
-		int rc;
+		bool ok = len && i + len <= s.n && c != 0;
 
 		for (size_t k = 1; ok && k < len; k++)
 			ok = (p[i + k] & 0xC0) == 0x80;
-		if (!ok)
-			rc = buf_append(out, "\xEF\xBF\xBD", 3), len = 1;
-		else if (c == 0)
-			rc = buf_putc(out, ' ');
-		else
-			rc = buf_append(out, p + i, len);
-		if (rc)
-			return rc;
-		i += len;
+		if (ok) {
+			i += len;
+			continue;
+		}
+		rc = buf_append(out, p + run, i - run);
+		if (!rc)
+			rc = c == 0 ? buf_putc(out, ' ')
+				    : buf_append(out, "\xEF\xBF\xBD", 3);
+		i++;
+		run = i;
 	}
-	return 0;
+	if (!rc)
+		rc = buf_append(out, p + run, i - run);
+	return rc;
 }
 
 static int transcode(const char *from, struct slice s, struct buf *out)
