@@ -225,7 +225,7 @@ struct groups {
 /* Digit groups separated by at most three of " .-". */
 static void read_groups(const struct scan *t, size_t i, struct groups *g)
 {
-	g->n = 0;
+	memset(g, 0, sizeof(*g));
 	while (g->n < (int)ARRAY_LEN(g->start) && digit_at(t, i)) {
 		size_t s = i;
 		while (digit_at(t, i) && i - s < 24)
@@ -467,7 +467,7 @@ found:
 
 int nie_parse(const char *s, size_t len, struct nie_match *m)
 {
-	char alnum[256];
+	char alnum[256] = {0};
 	size_t k = 0;
 
 	if (nie_find(s, len, m, 1) == 1)

@@ -292,7 +292,7 @@ static void join_spaced(struct norm *n)
 			continue;
 		}
 		/* Collect the run of single characters. */
-		size_t idx[256], k = 0, letters = 0, j = r, last = r;
+		size_t idx[256], k = 0, letters = 0, j = r, last;
 		for (;;) {
 			idx[k++] = j;
 			letters += is_lower(u[j].cp) || u[j].cp == '@' ||

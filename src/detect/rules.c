@@ -50,37 +50,33 @@ struct pref {
 };
 
 struct block {
-	enum blk_kind kind;
+	/* identity */
 	char *id;
 	const char *file; /* owned by struct rules (files[]) */
-	int line;
-	bool has_code, has_scope, has_weight, has_com;
-	enum vcode code;
-	unsigned scope; /* bit per commodity */
-	int weight;
 	char *source;
-	unsigned fields; /* RF_* bits, 0 = any */
 	/* negation: names until compiled, then block indices */
 	char **neg_names;
 	int *neg_lines;
-	size_t nneg;
-	bool neg_none;
 	int *neg;
-	size_t nnegs;
-	/* cues */
-	enum cue_kind cue;
-	int window;
-	bool commas, is_default;
-	char **stop_names; /* break sets that end this set's scope */
+	/* cues: break sets that end this set's scope, then indices */
+	char **stop_names;
 	int *stop_lines;
-	size_t nstop_names;
-	int *stop; /* resolved block indices */
-	size_t nstop;
-	/* class */
-	enum commodity com;
+	int *stop;
 	/* patterns */
 	struct pref *pr;
-	size_t npr, cappr;
+	size_t nneg, nnegs, nstop_names, nstop, npr, cappr;
+	enum blk_kind kind;
+	enum vcode code;
+	enum cue_kind cue;
+	enum commodity com; /* class */
+	int line;
+	int weight;
+	int window;	 /* cues */
+	unsigned scope;	 /* bit per commodity */
+	unsigned fields; /* RF_* bits, 0 = any */
+	bool has_code, has_scope, has_weight, has_com;
+	bool neg_none;
+	bool commas, is_default; /* cues */
 	bool has_unless, has_with, has_main;
 };
 
@@ -845,7 +841,8 @@ int rules_load_dir(struct rules *r, const char *dir, struct buf *errors)
 		names[n++] = xasprintf("%s/%s", dir, de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		int r1 = rules_load_file(r, names[i], errors);
 		if (r1 && !rc)
