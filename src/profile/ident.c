@@ -502,8 +502,11 @@ static bool tok_read(const char *s, size_t n, size_t i, struct tok *t)
 		} else {
 			t->toolong = true;
 		}
-		if (t->plus && t->ng == 1 && j < n && u[j] == ')')
+		if (t->plus && t->ng == 1 && j < n && u[j] == ')') {
 			j++; /* "(+62)" */
+			if (j < n && is_digit(u[j]))
+				continue;
+		}
 		sl = tok_sep(u, n, j, &dot);
 		k = j + sl;
 		if (!sl || k >= n || !is_digit(u[k]))
@@ -511,7 +514,8 @@ static bool tok_read(const char *s, size_t n, size_t i, struct tok *t)
 		/* A space before a lone digit ends the number ("... 2 botol");
 		 * so does a space before a new number once this one is
 		 * complete ("0812... 0857..."). */
-		if (u[j] == ' ' && (k + 1 >= n || !is_digit(u[k + 1])))
+		if (sl == 1 && u[j] == ' ' &&
+		    (k + 1 >= n || !is_digit(u[k + 1])))
 			break;
 		if (u[k] == '0' && u[j] == ' ' && t->nd >= 10 && !t->plus) {
 			char tmp[IDENT_VALUE_MAX];

@@ -602,7 +602,8 @@ static int write_back(struct build *b)
 {
 	int rc = 0;
 
-	qsort(b->touched, b->nt, sizeof(*b->touched), cmp_i64);
+	if (b->nt)
+		qsort(b->touched, b->nt, sizeof(*b->touched), cmp_i64);
 	for (size_t i = 0; !rc && i < b->nt; i++) {
 		char *url = NULL, *data = NULL, *out;
 		int64_t actor = 0;
@@ -1173,7 +1174,8 @@ int profile_export_graphml(struct store *st, FILE *out)
 	fputs("<graph id=\"patroli-actors\" edgedefault=\"undirected\">\n",
 	      out);
 	rc = store_profile_edges(st, 0, gx_edge, &g);
-	qsort(g.ids, g.n, sizeof(*g.ids), cmp_gx);
+	if (g.n)
+		qsort(g.ids, g.n, sizeof(*g.ids), cmp_gx);
 	for (size_t i = 0; i < g.n; i++) {
 		char label[IDENT_VALUE_MAX + 16];
 		if (i && g.ids[i].id == g.ids[i - 1].id)

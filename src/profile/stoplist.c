@@ -260,9 +260,12 @@ static void sort_all(struct stoplist *s)
 
 	if (s->sorted)
 		return;
-	qsort(s->exact.v, s->exact.n, sizeof(char *), cmp_str);
-	qsort(s->prefix.v, s->prefix.n, sizeof(char *), cmp_str);
-	qsort(s->suffix.v, s->suffix.n, sizeof(char *), cmp_str);
+	if (s->exact.n)
+		qsort(s->exact.v, s->exact.n, sizeof(char *), cmp_str);
+	if (s->prefix.n)
+		qsort(s->prefix.v, s->prefix.n, sizeof(char *), cmp_str);
+	if (s->suffix.n)
+		qsort(s->suffix.v, s->suffix.n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < s->exact.n; i++)
 		buf_printf(&b, "=%s\n", s->exact.v[i]);
 	for (size_t i = 0; i < s->prefix.n; i++)

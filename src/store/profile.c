@@ -896,7 +896,8 @@ int store_profile_actor_list(struct store *st,
 		}
 		st->drv->done(r);
 	}
-	qsort(v, n, sizeof(*v), cmp_sum);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_sum);
 	for (size_t i = 0; rc >= 0 && !stop && i < n; i++) {
 		struct store_profile_actor_sum s = {
 			.id = v[i].id,
