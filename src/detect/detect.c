@@ -10,6 +10,7 @@
  */
 #include "detect/detect.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ struct detector {
 	struct detect_nie nies[DETECT_MAX_NIE];
 	size_t nnies;
 	struct buf joined; /* all raw fields, for registry matching */
-	struct rules_span ignore[32]; /* the seller's name, wherever it is */
+	struct rules_span ignore[64]; /* seller's name, ingredient lists */
 	size_t nignore;
 	/* per call */
 	const struct detect_field *f;
@@ -228,6 +229,26 @@ static void find_nies(struct detector *d)
 	}
 }
 
+/* Drop a number that is the beginning of another one: meta descriptions
+ * are cut at a fixed length ("... Reg. DKI8006806035B"), and the cut copy
+ * is not a second, malformed number. */
+static void drop_truncated(struct detector *d)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < d->nnies; i++) {
+		const char *a = d->nies[i].m.norm;
+		size_t n = strlen(a);
+		bool cut = false;
+		for (size_t j = 0; j < d->nnies && !cut; j++)
+			cut = j != i && strlen(d->nies[j].m.norm) > n &&
+			      !strncmp(d->nies[j].m.norm, a, n);
+		if (!cut)
+			d->nies[w++] = d->nies[i];
+	}
+	d->nnies = w;
+}
+
 static const char *title_of(const struct detector *d)
 {
 	for (size_t i = 0; i < d->nf; i++)
@@ -355,6 +376,33 @@ static enum commodity classify(struct detector *d, const char **by)
 	return COM_OTHER;
 }
 
+/* Ingredient lists ("Komposisi: ekstrak teh hijau, kolagen") name what is
+ * in the product, not what it is: a slimming capsule with green-tea
+ * extract is not tea.  From the marker to the end of the line. */
+static void find_ingredients(struct detector *d)
+{
+	static const char *const markers[] = {"komposisi",  "kandungan",
+					      "bahan",	    "ingredients",
+					      "ingredient", "mengandung"};
+	const char *t = d->norm.text;
+	size_t len = d->norm.len;
+
+	for (size_t k = 0; k < ARRAY_LEN(markers); k++) {
+		size_t n = strlen(markers[k]);
+		for (const char *p = t; d->nignore < ARRAY_LEN(d->ignore);
+		     p++) {
+			p = memmem(p, len - (size_t)(p - t), markers[k], n);
+			if (!p)
+				break;
+			if (p > t && isalnum((unsigned char)p[-1]))
+				continue;
+			const char *e = memchr(p, '\n', len - (size_t)(p - t));
+			d->ignore[d->nignore++] = (struct rules_span){
+				(size_t)(p - t), e ? (size_t)(e - t) : len};
+		}
+	}
+}
+
 /* Where the seller's name appears in the normalised text: social posts
  * title themselves "<account> di Kabarin", shops are called "Wati Herbal"
  * or "Rina Skincare", and none of that says what the product is.  Also:
@@ -388,6 +436,7 @@ static void find_seller(struct detector *d)
 				(size_t)(p - t), (size_t)(p - t) + n};
 		}
 	}
+	find_ingredients(d);
 }
 
 static int prepare(struct detector *d, const struct detect_field *f, size_t n,
@@ -446,6 +495,7 @@ int detect_listing(struct detector *d, const struct detect_field *f, size_t n,
 		return rc;
 	out->truncated = out->truncated || rules_scan_truncated(d->s);
 	find_nies(d);
+	drop_truncated(d);
 	c = classify(d, &by);
 	/* a registered number names the commodity when vocabulary is
 	 * silent */
