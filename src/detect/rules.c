@@ -101,6 +101,7 @@ struct pattern {
 	int32_t parent; /* -1: compiled into the database */
 	uint32_t *ext;
 	size_t next;
+	uint32_t family; /* patterns in its extension tree, itself included */
 };
 
 /* A class or cue phrase: looked up by token, not scanned for.  These are
@@ -1144,6 +1145,11 @@ static void link_extensions(struct rules *r)
 		q->ext = xrealloc(q->ext, (q->next + 1) * sizeof(*q->ext));
 		q->ext[q->next++] = (uint32_t)i;
 	}
+	for (size_t i = 0; i < r->np; i++)
+		r->p[i].family = 0;
+	for (size_t i = 0; i < r->np; i++)
+		for (int32_t a = (int32_t)i; a >= 0; a = r->p[a].parent)
+			r->p[a].family++;
 }
 
 int rules_compile(struct rules *r, struct buf *errors)
@@ -1332,6 +1338,7 @@ struct rules_scratch {
 	struct rmatch *m;
 	size_t n, cap;
 	uint16_t *per_pat; /* matches kept per pattern */
+	uint32_t *full;	   /* per pattern: patterns of its tree at the cap */
 	size_t np;
 	bool truncated;
 	const struct rules *r;
@@ -1358,6 +1365,7 @@ struct rules_scratch *rules_scratch_new(const struct rules *r)
 		die("hs_alloc_scratch failed");
 	s->np = r->np;
 	s->per_pat = xcalloc(r->np ? r->np : 1, sizeof(*s->per_pat));
+	s->full = xcalloc(r->np ? r->np : 1, sizeof(*s->full));
 	s->first = xcalloc(r->nb ? r->nb : 1, sizeof(*s->first));
 	s->cond = xcalloc(r->nb ? r->nb : 1, 1);
 	s->classes = xcalloc(r->nb ? r->nb : 1, 1);
@@ -1375,6 +1383,7 @@ void rules_scratch_free(struct rules_scratch *s)
 		hs_free_scratch(s->hs);
 	free(s->m);
 	free(s->per_pat);
+	free(s->full);
 	free(s->first);
 	free(s->cond);
 	free(s->classes);
@@ -1394,6 +1403,12 @@ static void record(struct rules_scratch *s, unsigned id, size_t from, size_t to)
 			s->m = xgrow(s->m, &s->cap, s->n + 1, sizeof(*s->m));
 		s->m[s->n++] =
 			(struct rmatch){id, (uint32_t)from, (uint32_t)to};
+		/* at the cap: count it in every tree it belongs to, so that
+		 * on_match can drop a saturated tree's matches at once */
+		if (s->per_pat[id] == RULES_PER_PATTERN)
+			for (int32_t a = (int32_t)id; a >= 0;
+			     a = s->r->p[a].parent)
+				s->full[a]++;
 	}
 	/* the literals that extend this one, at the same start */
 	for (size_t i = 0; i < p->next; i++) {
@@ -1411,6 +1426,12 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	struct rules_scratch *s = ctx;
 	const struct pattern *p = &s->r->p[id];
 
+	if (s->full[id] == p->family) {
+		/* this pattern and every extension are at their cap: a page
+		 * repeating a word costs one comparison per repeat */
+		s->truncated = true;
+		return 0;
+	}
 	/* literals: start = end - length; regexes: found when needed */
 	from = p->som ? to : to >= p->len ? to - p->len : 0;
 	record(s, id, (size_t)from, (size_t)to);
@@ -1439,6 +1460,7 @@ int rules_scan(const struct rules *r, struct rules_scratch *s, const char *text,
 	s->truncated = false;
 	s->evaluated = false;
 	memset(s->per_pat, 0, s->np * sizeof(*s->per_pat));
+	memset(s->full, 0, s->np * sizeof(*s->full));
 	s->text = text;
 	s->len = len;
 	if (fields && n) {
