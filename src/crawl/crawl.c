@@ -33,6 +33,13 @@
 
 enum robots_state { R_NONE, R_WAIT, R_READY };
 
+/* A set of 64-bit keys (0 never stored), open addressing: the crawl's
+ * memory for "seen before" questions it asks for every page and link. */
+struct u64set {
+	uint64_t *v;
+	size_t cap, n;
+};
+
 struct host {
 	char *key; /* scheme://host:port */
 	struct host *hnext;
@@ -110,8 +117,13 @@ struct crawler {
 	struct url_trap_limits traps;
 	/* 64-bit prefixes of payload hashes seen this run: most pages are
 	 * unique, and this answers "not a duplicate" without a query. */
-	uint64_t *seen;
-	size_t seencap, nseen;
+	struct u64set seen;
+	/* 64-bit hashes of the URLs this process put in (or found in) the
+	 * frontier: most links point at pages already known, and asking the
+	 * store about each costs an index lookup (a round trip on
+	 * PostgreSQL).  A collision (~1e-8 at a million URLs) would skip one
+	 * URL; a fresh process asks the store again. */
+	struct u64set urls;
 	/* URLs with a query added per path (hashed into buckets): faceted
 	 * search and session links make endless variants of one page. */
 	uint16_t *variants;
@@ -252,36 +264,35 @@ static uint64_t sha_prefix(const char *hex)
 	return v ? v : 1; /* 0 marks an empty slot */
 }
 
-/* Insert; returns true if the prefix was already there. */
-static bool seen_add(struct crawler *c, const char *hex)
+/* Insert; returns true if the key was already there. */
+static bool u64set_add(struct u64set *s, uint64_t key)
 {
-	uint64_t v = sha_prefix(hex);
 	size_t i;
 
-	if (c->nseen * 2 >= c->seencap) {
-		uint64_t *old = c->seen;
-		size_t oldcap = c->seencap;
+	key = key ? key : 1;
+	if (s->n * 2 >= s->cap) {
+		uint64_t *old = s->v;
+		size_t oldcap = s->cap;
 
-		c->seencap = oldcap ? oldcap * 2 : 4096;
-		c->seen = xcalloc(c->seencap, sizeof(*c->seen));
-		c->nseen = 0;
-		for (size_t k = 0; k < oldcap; k++) {
-			if (!old[k])
-				continue;
-			i = old[k] & (c->seencap - 1);
-			while (c->seen[i])
-				i = (i + 1) & (c->seencap - 1);
-			c->seen[i] = old[k];
-			c->nseen++;
-		}
+		s->cap = oldcap ? oldcap * 2 : 4096;
+		s->v = xcalloc(s->cap, sizeof(*s->v));
+		s->n = 0;
+		for (size_t k = 0; k < oldcap; k++)
+			if (old[k])
+				u64set_add(s, old[k]);
 		free(old);
 	}
-	for (i = v & (c->seencap - 1); c->seen[i]; i = (i + 1) & (c->seencap - 1))
-		if (c->seen[i] == v)
+	for (i = key & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
+		if (s->v[i] == key)
 			return true;
-	c->seen[i] = v;
-	c->nseen++;
+	s->v[i] = key;
+	s->n++;
 	return false;
+}
+
+static bool seen_add(struct crawler *c, const char *hex)
+{
+	return u64set_add(&c->seen, sha_prefix(hex));
 }
 
 static void on_seen(void *arg, const char *sha)
@@ -435,6 +446,11 @@ static void discover(struct crawler *c, const char *raw, int depth)
 		trap = "too many query variants of one path";
 	if (trap) {
 		store_frontier_skip(c->st, c->run, canon, key, depth, trap);
+		free(key);
+		free(canon);
+		return;
+	}
+	if (u64set_add(&c->urls, hash_str(canon))) {
 		free(key);
 		free(canon);
 		return;
@@ -1356,7 +1372,8 @@ static void crawler_release(struct crawler *c)
 	free(c->htab);
 	free(c->busy);
 	free(c->held);
-	free(c->seen);
+	free(c->seen.v);
+	free(c->urls.v);
 	free(c->variants);
 	for (size_t i = 0; i < c->npend; i++) { /* flushed per page: none */
 		free((char *)c->pend[i].url);
