@@ -19,7 +19,7 @@
 #include "warc/warc.h"
 
 #define ANALYZE_MAX_BODY (8u << 20)
-#define ANALYZE_BATCH 256
+#define ANALYZE_BATCH	 256
 
 struct analyzer {
 	struct extract_profiles *profiles;
@@ -147,8 +147,8 @@ static json_t *identifiers_empty(void)
 static void add_detection(json_t *j, const struct detect_result *dr,
 			  struct buf *codes)
 {
-	json_t *nies = json_array(), *viol = json_array(), *reasons =
-							     json_array();
+	json_t *nies = json_array(), *viol = json_array(),
+	       *reasons = json_array();
 	json_t *details = json_array();
 
 	for (size_t i = 0; i < dr->nnies; i++) {
@@ -172,14 +172,14 @@ static void add_detection(json_t *j, const struct detect_result *dr,
 		if (!(dr->codes & (1u << v)))
 			continue;
 		json_array_append_new(viol, json_string(vcode_name(v)));
-		buf_printf(codes, "%s%s", codes->len ? " " : "",
-			   vcode_name(v));
+		buf_printf(codes, "%s%s", codes->len ? " " : "", vcode_name(v));
 	}
 	for (size_t i = 0; i < dr->nreasons; i++) {
 		const struct detect_reason *r = &dr->reasons[i];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "code", json_string(vcode_name(r->code)));
+		json_object_set_new(o, "code",
+				    json_string(vcode_name(r->code)));
 		json_object_set_new(o, "rule", jstr(r->rule));
 		json_object_set_new(o, "snippet", json_string(r->snippet));
 		json_array_append_new(reasons, o);
@@ -301,8 +301,8 @@ static int load_record(struct analyzer *a, const char *data_dir,
 		return ERR_FAIL;
 	if (warc_reader_seek(a->reader, c->warc_offset) ||
 	    warc_reader_next(a->reader, &rec))
-		return log_fail("%s:%lld: cannot read the evidence of %s",
-				path, (long long)c->warc_offset, c->url);
+		return log_fail("%s:%lld: cannot read the evidence of %s", path,
+				(long long)c->warc_offset, c->url);
 	buf_reset(body);
 	rc = warc_http_body(rec.block, ANALYZE_MAX_BODY, body, &head);
 	*ctype = NULL;
@@ -374,8 +374,9 @@ static int one(void *arg, int64_t capture_id, const struct store_capture *c)
 	r->stats->flagged += codes.len > 0;
 	if (r->progress && time_mono_ms() - r->last > 200) {
 		r->last = time_mono_ms();
-		fprintf(stderr, "\ranalyze: %lld pages, %lld listings, %lld "
-				"flagged",
+		fprintf(stderr,
+			"\ranalyze: %lld pages, %lld listings, %lld "
+			"flagged",
 			(long long)r->stats->pages,
 			(long long)r->stats->listings,
 			(long long)r->stats->flagged);
@@ -390,8 +391,11 @@ static int one(void *arg, int64_t capture_id, const struct store_capture *c)
 int analyze_store(struct analyzer *a, struct store *st, const char *data_dir,
 		  bool all, bool progress, struct analyze_stats *out)
 {
-	struct run r = {.a = a, .st = st, .data_dir = data_dir,
-			.stats = out, .progress = progress};
+	struct run r = {.a = a,
+			.st = st,
+			.data_dir = data_dir,
+			.stats = out,
+			.progress = progress};
 	int rc;
 
 	memset(out, 0, sizeof(*out));

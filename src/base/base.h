@@ -21,19 +21,19 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#define ERR_FAIL -1	/* hard failure, already logged */
-#define ERR_AGAIN -2	/* transient: retry later */
+#define ERR_FAIL     -1 /* hard failure, already logged */
+#define ERR_AGAIN    -2 /* transient: retry later */
 #define ERR_NOTFOUND -3 /* absent, or not this handler's business */
-#define ERR_LIMIT -4	/* a size, depth or time limit was reached */
-#define ERR_INPUT -5	/* malformed input (already described) */
+#define ERR_LIMIT    -4 /* a size, depth or time limit was reached */
+#define ERR_INPUT    -5 /* malformed input (already described) */
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MIN(a, b)    ((a) < (b) ? (a) : (b))
+#define MAX(a, b)    ((a) > (b) ? (a) : (b))
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#define NORETURN __attribute__((noreturn))
+#define NORETURN	  __attribute__((noreturn))
 #else
 #define PRINTF_LIKE(f, a)
 #define NORETURN
@@ -83,7 +83,10 @@ struct buf {
 	size_t cap;
 	size_t max;
 };
-#define BUF_INIT {0}
+#define BUF_INIT                                                               \
+	{                                                                      \
+		0                                                              \
+	}
 void buf_init(struct buf *b, size_t max);
 void buf_release(struct buf *b);
 void buf_reset(struct buf *b);
@@ -98,7 +101,7 @@ struct slice buf_slice(const struct buf *b);
 int buf_read_file(struct buf *b, const char *path);
 
 /* ---- time --------------------------------------------------------------- */
-int64_t time_now_ms(void);	/* wall clock, ms since epoch */
+int64_t time_now_ms(void);  /* wall clock, ms since epoch */
 int64_t time_mono_ms(void); /* monotonic clock */
 /* RFC 3339 UTC with seconds, e.g. 2026-11-29T07:44:54Z.  out >= 21 bytes. */
 void time_rfc3339(int64_t ms, char out[32]);

@@ -46,7 +46,8 @@ const struct cmd cmd_analyze = {
 	.name = "analyze",
 	.summary = "find the illegal listings among the stored pages",
 	.help = "Reads each page back from its WARC evidence, extracts the "
-		"listing and\napplies the rules in data/rules.  'patroli crawl' "
+		"listing and\napplies the rules in data/rules.  'patroli "
+		"crawl' "
 		"runs it at the end\nunless --no-analyze.",
 	.opts = analyze_opts,
 	.max_args = 0,

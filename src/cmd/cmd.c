@@ -41,7 +41,8 @@ int cmd_usage_error(const struct cmd_ctx *c, const char *fmt, ...)
 static int opt_index(const struct cmd_opt *opts, const char *name, size_t n)
 {
 	for (int i = 0; opts && opts[i].name; i++)
-		if (strlen(opts[i].name) == n && !strncmp(opts[i].name, name, n))
+		if (strlen(opts[i].name) == n &&
+		    !strncmp(opts[i].name, name, n))
 			return i;
 	return -1;
 }
@@ -60,8 +61,7 @@ bool cmd_flag(const struct cmd_ctx *c, const char *name)
 	return c->vals[find_opt(c, name)] != NULL;
 }
 
-const char *cmd_str(const struct cmd_ctx *c, const char *name,
-		    const char *def)
+const char *cmd_str(const struct cmd_ctx *c, const char *name, const char *def)
 {
 	int i = opt_index(c->cmd->opts, name, strlen(name));
 
@@ -147,7 +147,7 @@ static void print_main_help(FILE *f)
 }
 
 static const struct cmd *find_cmd(const struct cmd *const *list,
-				   const char *name)
+				  const char *name)
 {
 	for (size_t i = 0; list && list[i]; i++)
 		if (!strcmp(list[i]->name, name))
@@ -216,8 +216,9 @@ static int parse_args(struct cmd_ctx *c, const struct cmd_opt *opts, int argc,
 			int64_t v;
 			if (parse_i64(val, 0, INT64_MAX, &v))
 				return cmd_usage_error(
-					c, "option --%s: '%s' is not a "
-					   "non-negative whole number",
+					c,
+					"option --%s: '%s' is not a "
+					"non-negative whole number",
 					opts[k].name, val);
 		}
 		if (opts[k].type == OPT_MULTI) {

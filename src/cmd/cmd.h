@@ -34,9 +34,9 @@ struct cmd_ctx;
 
 struct cmd {
 	const char *name;
-	const char *summary; /* one line, for `patroli help` */
-	const char *usage;   /* arguments after the command words */
-	const char *help;    /* longer description, may be NULL */
+	const char *summary;	    /* one line, for `patroli help` */
+	const char *usage;	    /* arguments after the command words */
+	const char *help;	    /* longer description, may be NULL */
 	const struct cmd_opt *opts; /* terminated by {0} */
 	int min_args, max_args;	    /* positional arguments; max -1 = any */
 	int (*run)(struct cmd_ctx *ctx);
@@ -52,15 +52,14 @@ struct cmd_ctx {
 	const struct cmd *cmd;
 	const char *path; /* "pages export", for messages */
 	/* private to cmd.c */
-	const char **vals;  /* one per option; NULL if absent */
-	char ***multi;	    /* for OPT_MULTI */
+	const char **vals; /* one per option; NULL if absent */
+	char ***multi;	   /* for OPT_MULTI */
 	size_t *nmulti;
 	struct store *store;
 };
 
 bool cmd_flag(const struct cmd_ctx *c, const char *name);
-const char *cmd_str(const struct cmd_ctx *c, const char *name,
-		    const char *def);
+const char *cmd_str(const struct cmd_ctx *c, const char *name, const char *def);
 int64_t cmd_int(const struct cmd_ctx *c, const char *name, int64_t def);
 /* Values of a repeatable option; *n receives the count. */
 char **cmd_multi(const struct cmd_ctx *c, const char *name, size_t *n);

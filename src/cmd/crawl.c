@@ -24,12 +24,14 @@ static const struct cmd_opt crawl_opts[] = {
 	 "pause between requests to one host (default 1000; robots.txt "
 	 "Crawl-delay wins when larger)"},
 	{"timeout-ms", OPT_INT, "MS", "whole-transfer timeout (default 60000)"},
-	{"connect-timeout-ms", OPT_INT, "MS", "connect timeout (default 10000)"},
+	{"connect-timeout-ms", OPT_INT, "MS",
+	 "connect timeout (default 10000)"},
 	{"low-speed-time", OPT_INT, "S",
 	 "abort a transfer slower than 512 B/s for S seconds (default 15)"},
 	{"max-body", OPT_INT, "BYTES",
 	 "body limit, raw and decoded (default 5242880)"},
-	{"max-links", OPT_INT, "N", "links taken from one page (default 10000)"},
+	{"max-links", OPT_INT, "N",
+	 "links taken from one page (default 10000)"},
 	{"host-budget", OPT_INT, "N", "URLs queued per host (default 100000)"},
 	{"max-query-variants", OPT_INT, "N",
 	 "URLs with a query string per path (default 1000)"},
@@ -38,8 +40,9 @@ static const struct cmd_opt crawl_opts[] = {
 	{"drop-param", OPT_MULTI, "NAME",
 	 "query parameter to drop, glob allowed (replaces the default "
 	 "utm_*, fbclid, gclid, ref, sid)"},
-	{"worker", OPT_STR, "NAME", "name of this crawler in leases and WARC "
-				    "file names (default main)"},
+	{"worker", OPT_STR, "NAME",
+	 "name of this crawler in leases and WARC "
+	 "file names (default main)"},
 	{"resume", OPT_FLAG, NULL, "finish the newest unfinished crawl"},
 	{"no-analyze", OPT_FLAG, NULL, "do not analyse pages afterwards"},
 	{"no-progress", OPT_FLAG, NULL, "no live progress line"},
@@ -53,8 +56,9 @@ static int read_opts(struct cmd_ctx *c, struct crawl_opts *o)
 	char **drop = cmd_multi(c, "drop-param", &ndrop);
 
 	if (url_scope_parse(scope, &o->scope))
-		return cmd_usage_error(c, "--scope must be host, domain or "
-					  "prefix, not '%s'",
+		return cmd_usage_error(c,
+				       "--scope must be host, domain or "
+				       "prefix, not '%s'",
 				       scope);
 	o->seeds = cmd_multi(c, "seed", &o->nseeds);
 	o->max_pages = cmd_int(c, "max-pages", o->max_pages);
@@ -73,8 +77,8 @@ static int read_opts(struct cmd_ctx *c, struct crawl_opts *o)
 	o->max_query_variants =
 		cmd_int(c, "max-query-variants", o->max_query_variants);
 	o->max_attempts = (int)MIN(cmd_int(c, "retries", o->max_attempts), 20);
-	if (o->concurrency < 1 || o->max_attempts < 1 ||
-	    o->max_body < 1024 || o->timeout_ms < 100)
+	if (o->concurrency < 1 || o->max_attempts < 1 || o->max_body < 1024 ||
+	    o->timeout_ms < 100)
 		return cmd_usage_error(c, "--concurrency and --retries must "
 					  "be at least 1, "
 					  "--max-body 1024, --timeout-ms 100");

@@ -59,10 +59,9 @@ static char *cell(const json_t *j, const struct column *col)
 		v = json_object_get(json_object_get(j, "evidence"), col->key);
 	switch (col->kind) {
 	case C_LIST:
-		json_array_foreach(v, i, x)
-			buf_printf(&b, "%s%s", i ? ", " : "",
-				   json_string_value(x) ? json_string_value(x)
-							: "");
+		json_array_foreach(v, i, x) buf_printf(
+			&b, "%s%s", i ? ", " : "",
+			json_string_value(x) ? json_string_value(x) : "");
 		break;
 	case C_REASONS:
 		json_array_foreach(v, i, x) buf_printf(
@@ -79,7 +78,8 @@ static char *cell(const json_t *j, const struct column *col)
 		if (json_is_string(v))
 			buf_puts(&b, json_string_value(v));
 		else if (json_is_integer(v))
-			buf_printf(&b, "%lld", (long long)json_integer_value(v));
+			buf_printf(&b, "%lld",
+				   (long long)json_integer_value(v));
 	}
 	return buf_detach(&b, NULL);
 }
@@ -115,12 +115,11 @@ static void xlsx_row(struct exporter *e, const json_t *j)
 		if (columns[c].kind == C_NUM && *v)
 			worksheet_write_number(e->ws, e->row, col, atof(v),
 					       NULL);
-		else if (columns[c].kind == C_URL && *v &&
-			 strlen(v) < 2080 && !strncmp(v, "http", 4))
+		else if (columns[c].kind == C_URL && *v && strlen(v) < 2080 &&
+			 !strncmp(v, "http", 4))
 			worksheet_write_url(e->ws, e->row, col, v, e->link);
 		else if (*v)
-			worksheet_write_string(e->ws, e->row, col, v,
-					       e->wrap);
+			worksheet_write_string(e->ws, e->row, col, v, e->wrap);
 		free(v);
 	}
 	e->row++;
@@ -207,8 +206,9 @@ static int export_run(struct cmd_ctx *c)
 	e.listings_only = strcmp(e.fmt, "jsonl") || cmd_flag(c, "listings");
 	if (strcmp(e.fmt, "jsonl") && strcmp(e.fmt, "csv") &&
 	    strcmp(e.fmt, "xlsx"))
-		return cmd_usage_error(c, "unknown --format '%s' (jsonl, csv, "
-					  "xlsx)",
+		return cmd_usage_error(c,
+				       "unknown --format '%s' (jsonl, csv, "
+				       "xlsx)",
 				       e.fmt);
 	if (!strcmp(e.fmt, "xlsx") && !path)
 		return cmd_usage_error(c, "--format xlsx needs --out FILE");
@@ -236,14 +236,15 @@ static int export_run(struct cmd_ctx *c)
 		rc = log_fail("%s: write error", path ? path : "stdout");
 	}
 	if (!rc && path)
-		fprintf(stderr, "%lld findings written to %s\n",
-			(long long)e.n, path);
+		fprintf(stderr, "%lld findings written to %s\n", (long long)e.n,
+			path);
 	return rc ? 1 : 0;
 }
 
 static const struct cmd_opt export_opts[] = {
-	{"format", OPT_STR, "FMT", "jsonl (default, every analysed page), "
-				   "csv or xlsx (listings only)"},
+	{"format", OPT_STR, "FMT",
+	 "jsonl (default, every analysed page), "
+	 "csv or xlsx (listings only)"},
 	{"out", OPT_STR, "FILE", "write here (required for xlsx)"},
 	{"listings", OPT_FLAG, NULL, "jsonl: listings only"},
 	{0},
@@ -324,17 +325,18 @@ static int tally_one(void *arg, const struct store_finding *f)
 		const char *title =
 			json_string_value(json_object_get(j, "title"));
 
-		buf_printf(&t->top, "%2d. risiko %3d  %s\n    %s\n",
-			   ++t->ntop, f->risk, title ? title : "(tanpa judul)",
+		buf_printf(&t->top, "%2d. risiko %3d  %s\n    %s\n", ++t->ntop,
+			   f->risk, title ? title : "(tanpa judul)",
 			   f->canonical_url);
 		json_array_foreach(json_object_get(j, "reasons"), i, r)
 		{
 			if (i >= 4)
 				break;
-			buf_printf(&t->top, "    - %s: \"%s\"\n",
-				   json_string_value(json_object_get(r, "code")),
-				   json_string_value(
-					   json_object_get(r, "snippet")));
+			buf_printf(
+				&t->top, "    - %s: \"%s\"\n",
+				json_string_value(json_object_get(r, "code")),
+				json_string_value(
+					json_object_get(r, "snippet")));
 		}
 		json_decref(j);
 	}
@@ -361,8 +363,7 @@ static int summary_run(struct cmd_ctx *c)
 		return 1;
 	printf("Ringkasan temuan: %lld halaman dianalisis, %lld listing, "
 	       "%lld melanggar\n\n",
-	       (long long)t.pages, (long long)t.listings,
-	       (long long)t.flagged);
+	       (long long)t.pages, (long long)t.listings, (long long)t.flagged);
 	print_counts("Per kode pelanggaran:", t.codes, t.ncodes);
 	print_counts("Per komoditas (listing):", t.commodities, t.ncomm);
 	print_counts("Per platform (listing):", t.platforms, t.nplat);

@@ -26,10 +26,10 @@
 #include "store/store.h"
 #include "warc/warc.h"
 
-#define MAX_HOPS 8
+#define MAX_HOPS      8
 #define ROBOTS_TTL_MS (24LL * 3600 * 1000)
-#define BATCH_MS 100
-#define SYNC_MS 50
+#define BATCH_MS      100
+#define SYNC_MS	      50
 
 enum robots_state { R_NONE, R_WAIT, R_READY };
 
@@ -72,8 +72,8 @@ struct job {
 	char *cur; /* current hop */
 	int depth, attempts;
 	struct host *host;	   /* host of `cur` */
-	struct host *robots_for; /* non-NULL: this fetches its robots.txt */
-	struct job *next;	  /* in its host's queue */
+	struct host *robots_for;   /* non-NULL: this fetches its robots.txt */
+	struct job *next;	   /* in its host's queue */
 	struct job *aprev, *anext; /* in crawler.act while transferring */
 	struct hop hop[MAX_HOPS];
 	int nhop;
@@ -94,10 +94,10 @@ struct crawler {
 	size_t nbusy, busycap;
 	struct host **held; /* hosts whose lease we hold */
 	size_t nheld, heldcap;
-	bool want_hosts;    /* idle slots and no held host could use them */
+	bool want_hosts; /* idle slots and no held host could use them */
 	int64_t renew_at;
-	size_t inmem; /* leased jobs waiting in host queues */
-	int active;   /* transfers under way */
+	size_t inmem;	 /* leased jobs waiting in host queues */
+	int active;	 /* transfers under way */
 	struct job *act; /* their jobs */
 	int active_pages;
 	int64_t pages_before; /* pages this run recorded before we started */
@@ -456,8 +456,8 @@ static void discover(struct crawler *c, const char *raw, int depth)
 		return;
 	}
 	c->pend = xgrow(c->pend, &c->pendcap, c->npend + 1, sizeof(*c->pend));
-	c->pend[c->npend++] =
-		(struct store_new_url){.url = canon, .host = key, .depth = depth};
+	c->pend[c->npend++] = (struct store_new_url){
+		.url = canon, .host = key, .depth = depth};
 }
 
 static int cmp_pend(const void *a, const void *b)
@@ -833,8 +833,9 @@ static struct hop *record_hop(struct crawler *c, struct job *j,
 		/* A capture without its evidence is worthless to an officer:
 		 * stop starting transfers; what is committed stays. */
 		if (!c->warc_failed)
-			log_msg(LOG_ERROR, "cannot write evidence for %s; "
-					   "stopping the crawl",
+			log_msg(LOG_ERROR,
+				"cannot write evidence for %s; "
+				"stopping the crawl",
 				j->cur);
 		c->warc_failed = true;
 		return hp;
@@ -927,8 +928,8 @@ static int64_t retry_after_ms(const struct fetch *f)
 		if (!parse_i64(tmp, 0, 86400 * 365, &n))
 			ms = n * 1000;
 		else if (strptime(tmp, "%a, %d %b %Y %H:%M:%S GMT", &tm))
-			ms = MAX(0, (int64_t)timegm(&tm) * 1000 -
-					    time_now_ms());
+			ms = MAX(0,
+				 (int64_t)timegm(&tm) * 1000 - time_now_ms());
 	}
 	warc_http_head_release(&h);
 	return ms;
@@ -967,9 +968,9 @@ static const char *transfer_error(const struct job *j,
 			 j->f.errbuf[0] ? j->f.errbuf
 					: curl_easy_strerror(r->code));
 	else
-		snprintf(buf, n, "%s", j->f.errbuf[0]
-					       ? j->f.errbuf
-					       : curl_easy_strerror(r->code));
+		snprintf(buf, n, "%s",
+			 j->f.errbuf[0] ? j->f.errbuf
+					: curl_easy_strerror(r->code));
 	return buf;
 }
 
@@ -1031,8 +1032,8 @@ static bool follow_redirect(struct crawler *c, struct job *j,
 
 /* Parse what came back: links, canonical, sitemaps.  Returns the canonical
  * URL (malloc'd) or NULL; sets *err on a body that could not be read. */
-static char *digest_body(struct crawler *c, struct job *j,
-			 const struct hop *hp, char *err, size_t n)
+static char *digest_body(struct crawler *c, struct job *j, const struct hop *hp,
+			 char *err, size_t n)
 {
 	struct warc_http_head head = {0};
 	struct buf body = BUF_INIT, utf8 = BUF_INIT;
@@ -1044,8 +1045,9 @@ static char *digest_body(struct crawler *c, struct job *j,
 	rc = warc_http_body(buf_slice(&j->f.resp), (size_t)c->o->max_body,
 			    &body, &head);
 	if (rc == ERR_LIMIT) {
-		snprintf(err, n, "decoded body larger than the %lld-byte "
-				 "limit (compression bomb?)",
+		snprintf(err, n,
+			 "decoded body larger than the %lld-byte "
+			 "limit (compression bomb?)",
 			 (long long)c->o->max_body);
 		goto out;
 	}
@@ -1173,7 +1175,8 @@ static void complete_robots(struct crawler *c, struct job *j,
 	if ((status == ROBOTS_UNREACHABLE || status >= 500 || status == 429) &&
 	    ++h->robots_tries < c->o->max_attempts) {
 		h->rstate = R_NONE;
-		h->next_at = time_mono_ms() + (1000LL << MIN(h->robots_tries, 6));
+		h->next_at =
+			time_mono_ms() + (1000LL << MIN(h->robots_tries, 6));
 		host_mark_busy(c, h);
 		job_free(c, j);
 		return;
@@ -1242,8 +1245,7 @@ static void reap(struct crawler *c)
 
 /* ---- the run ------------------------------------------------------------ */
 
-int crawl_create(struct store *st, const struct crawl_opts *o,
-		 int64_t *run_id)
+int crawl_create(struct store *st, const struct crawl_opts *o, int64_t *run_id)
 {
 	char *json = crawl_opts_to_json(o);
 	int rc = store_begin(st);
@@ -1295,11 +1297,11 @@ static int open_warc(struct crawler *c)
 		.subdir = "warc",
 		.prefix = prefix,
 	};
-	const char *info[] = {"software", "patroli/0.1",
-			      "robots", "obey (token patroli)", NULL};
+	const char *info[] = {"software", "patroli/0.1", "robots",
+			      "obey (token patroli)", NULL};
 
-	snprintf(prefix, sizeof(prefix), "patroli-r%lld-%s",
-		 (long long)c->run, c->o->owner);
+	snprintf(prefix, sizeof(prefix), "patroli-r%lld-%s", (long long)c->run,
+		 c->o->owner);
 	wo.info = info;
 	return warc_writer_open(&wo, &c->warc);
 }

@@ -21,7 +21,7 @@ struct fetch {
 };
 struct fetch_result {
 	CURLcode code;
-	long status;	/* final HTTP status of this hop, 0 = none */
+	long status; /* final HTTP status of this hop, 0 = none */
 	char ip[64];
 	const char *redirect; /* Location resolved, or NULL (owned by curl) */
 	const char *content_type;

@@ -100,8 +100,7 @@ int fetch_start(CURLM *m, struct fetch *f, const char *url,
 			 (long)o->connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, (long)o->low_speed_bytes);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)o->low_speed_secs);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-			 (curl_off_t)o->max_body);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
 	if (curl_multi_add_handle(m, e) != CURLM_OK) {
 		fetch_release(NULL, f);
 		return log_fail("%s: cannot start transfer", url);

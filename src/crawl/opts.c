@@ -38,12 +38,14 @@ void crawl_opts_default(struct crawl_opts *o)
 }
 
 /* The integer settings, by name, so both directions share one table. */
-#define INT_FIELDS(X)                                                        \
-	X(max_pages) X(max_depth) X(concurrency) X(per_host) X(delay_ms)     \
-	X(host_budget) X(max_body) X(timeout_ms) X(connect_timeout_ms)       \
-	X(low_speed_bytes) X(low_speed_secs) X(max_redirects)                \
-	X(max_attempts) X(max_retry_after_ms) X(max_links) X(max_url_len)        \
-	X(max_query_variants)
+#define INT_FIELDS(X)                                                          \
+	X(max_pages)                                                           \
+	X(max_depth) X(concurrency) X(per_host) X(delay_ms) X(host_budget)     \
+		X(max_body) X(timeout_ms) X(connect_timeout_ms)                \
+			X(low_speed_bytes) X(low_speed_secs) X(max_redirects)  \
+				X(max_attempts) X(max_retry_after_ms)          \
+					X(max_links) X(max_url_len)            \
+						X(max_query_variants)
 
 static json_t *strv(char **v, size_t n)
 {
@@ -63,8 +65,7 @@ char *crawl_opts_to_json(const struct crawl_opts *o)
 	while (o->drop_params && o->drop_params[ndrop])
 		ndrop++;
 	json_object_set_new(j, "seeds", strv(o->seeds, o->nseeds));
-	json_object_set_new(j, "scope",
-			    json_string(url_scope_name(o->scope)));
+	json_object_set_new(j, "scope", json_string(url_scope_name(o->scope)));
 #define X(f) json_object_set_new(j, #f, json_integer((json_int_t)o->f));
 	INT_FIELDS(X)
 #undef X
@@ -108,8 +109,8 @@ int crawl_opts_from_json(const char *text, struct crawl_opts *o)
 	o->seeds = strv_from(json_object_get(j, "seeds"), &o->nseeds);
 	if ((s = json_string_value(json_object_get(j, "scope"))))
 		url_scope_parse(s, &o->scope);
-#define X(f)                                                                  \
-	if (json_is_integer(v = json_object_get(j, #f)))                      \
+#define X(f)                                                                   \
+	if (json_is_integer(v = json_object_get(j, #f)))                       \
 		o->f = (__typeof__(o->f))json_integer_value(v);
 	INT_FIELDS(X)
 #undef X

@@ -138,7 +138,8 @@ static void normalise(struct buf *out, const char *s, size_t n, bool pattern)
 			buf_putc(out, '*');
 		else if (c == '*' || c == '$')
 			put_escaped(out, c);
-		else if (unreserved(c) || reserved(c) || (!pattern && c >= 0x80))
+		else if (unreserved(c) || reserved(c) ||
+			 (!pattern && c >= 0x80))
 			buf_putc(out, (char)c);
 		else
 			/* controls, space, "<>{}..; non-ASCII in a rule is

@@ -13,13 +13,13 @@
 #include <curl/curl.h>
 #include <libpsl.h>
 
-const char *const url_default_drop[] = {"utm_*", "fbclid", "gclid", "ref",
-					"sid",	 NULL};
+const char *const url_default_drop[] = {"utm_*", "fbclid", "gclid",
+					"ref",	 "sid",	   NULL};
 
 static bool drop_param(struct slice name, const struct url_rules *r)
 {
-	const char *const *list = r && r->drop_params ? r->drop_params
-						      : url_default_drop;
+	const char *const *list =
+		r && r->drop_params ? r->drop_params : url_default_drop;
 	char tmp[128];
 
 	if (name.n >= sizeof(tmp))
@@ -115,8 +115,7 @@ static char *clean_query(const char *q, const struct url_rules *r)
 	return buf_detach(&out, NULL);
 }
 
-static char *canon_parts(CURLU *u, const struct url_rules *r,
-			 const char **why)
+static char *canon_parts(CURLU *u, const struct url_rules *r, const char **why)
 {
 	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
 	char *query = NULL, *user = NULL, *res = NULL;
@@ -213,8 +212,8 @@ char *url_canon(const char *url, const struct url_rules *r, const char **why)
 /* Split a canonical URL ("scheme://host[:port]/...", as url_canon() makes
  * it) without a full parse: on the crawl's hot path every link needs its
  * host.  Returns false for anything else. */
-static bool split_canon(const char *u, struct slice *scheme,
-			struct slice *host, struct slice *port)
+static bool split_canon(const char *u, struct slice *scheme, struct slice *host,
+			struct slice *port)
 {
 	const char *p = strstr(u, "://"), *h, *end;
 
@@ -329,11 +328,14 @@ static bool bad_year(const char *s, const struct url_trap_limits *l)
 	for (const char *p = s; *p; p++) {
 		int y;
 
-		if (!isdigit((unsigned char)p[0]) || (p > s && isdigit((unsigned char)p[-1])))
+		if (!isdigit((unsigned char)p[0]) ||
+		    (p > s && isdigit((unsigned char)p[-1])))
 			continue;
-		if (!(p[0] == '1' && p[1] == '9') && !(p[0] == '2' && p[1] == '0'))
+		if (!(p[0] == '1' && p[1] == '9') &&
+		    !(p[0] == '2' && p[1] == '0'))
 			continue;
-		if (!isdigit((unsigned char)p[2]) || !isdigit((unsigned char)p[3]) ||
+		if (!isdigit((unsigned char)p[2]) ||
+		    !isdigit((unsigned char)p[3]) ||
 		    isdigit((unsigned char)p[4]))
 			continue;
 		/* strchr() finds the NUL too: check it first */

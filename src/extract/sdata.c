@@ -293,8 +293,8 @@ static const char *const K_PROPS[] = {"additionalproperty",
 /* App states abbreviate as often as not: {"k": ..., "v": ...}. */
 static const char *const K_PROP_NAME[] = {"name",	"key", "label", "title",
 					  "propertyid", "k",   "n",	NULL};
-static const char *const K_PROP_VALUE[] = {"value", "values", "text",
-					   "content", "v",	"val",	NULL};
+static const char *const K_PROP_VALUE[] = {"value", "values", "text", "content",
+					   "v",	    "val",    NULL};
 
 /* The JSON string in v, or the "name"/"@value"/"text" inside an object, or
  * the first such in an array. */

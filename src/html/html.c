@@ -36,8 +36,8 @@ static bool charset_param(struct slice s, char out[40])
 		if (i >= s.n || s.p[i] != '=')
 			continue;
 		i++;
-		while (i < s.n && (s.p[i] == ' ' || s.p[i] == '"' ||
-				   s.p[i] == '\''))
+		while (i < s.n &&
+		       (s.p[i] == ' ' || s.p[i] == '"' || s.p[i] == '\''))
 			i++;
 		while (i < s.n && k < 39 &&
 		       (isalnum((unsigned char)s.p[i]) ||
@@ -78,8 +78,11 @@ static bool valid_utf8(struct slice s)
 
 	while (i < s.n) {
 		unsigned char c = p[i];
-		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-			     : (c >> 3) == 30 ? 4 : 0;
+		size_t len = c < 0x80	      ? 1
+			     : (c >> 5) == 6  ? 2
+			     : (c >> 4) == 14 ? 3
+			     : (c >> 3) == 30 ? 4
+					      : 0;
 		if (!len || i + len > s.n)
 			return false;
 		for (size_t k = 1; k < len; k++)
@@ -100,8 +103,11 @@ static int copy_utf8(struct slice s, struct buf *out)
 
 	while (i < s.n && !rc) {
 		unsigned char c = p[i];
-		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-			     : (c >> 3) == 30 ? 4 : 0;
+		size_t len = c < 0x80	      ? 1
+			     : (c >> 5) == 6  ? 2
+			     : (c >> 4) == 14 ? 3
+			     : (c >> 3) == 30 ? 4
+					      : 0;
 		bool ok = len && i + len <= s.n && c != 0;
 
 		for (size_t k = 1; ok && k < len; k++)
@@ -200,9 +206,11 @@ int html_to_utf8(const char *content_type, struct slice body, struct buf *out,
 
 htmlDocPtr html_parse(struct slice utf8, const char *url)
 {
-	int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-		   HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-		   HTML_PARSE_COMPACT; /* no NOBLANKS: it eats spaces between inline elements libxml2 does not know */
+	int opts =
+		HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+		HTML_PARSE_NONET |
+		HTML_PARSE_COMPACT; /* no NOBLANKS: it eats spaces between
+				       inline elements libxml2 does not know */
 
 	if (!utf8.n || utf8.n > INT32_MAX)
 		return NULL;
@@ -330,8 +338,8 @@ size_t html_links(htmlDocPtr doc, const char *base_url, size_t max,
 		  void (*fn)(void *arg, const char *url, const char *rel),
 		  void *arg, char **canonical)
 {
-	struct link_walk w = {.max = max, .fn = fn, .arg = arg,
-			      .canonical = canonical};
+	struct link_walk w = {
+		.max = max, .fn = fn, .arg = arg, .canonical = canonical};
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	xmlNodePtr base;
 

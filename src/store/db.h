@@ -20,15 +20,15 @@ struct db_arg {
 	const char *s;
 	size_t n; /* for DB_BLOB */
 };
-#define A_INT(v) ((struct db_arg){.t = DB_INT, .i = (v)})
-#define A_TEXT(v) ((struct db_arg){.t = (v) ? DB_TEXT : DB_NULL, .s = (v)})
+#define A_INT(v)       ((struct db_arg){.t = DB_INT, .i = (v)})
+#define A_TEXT(v)      ((struct db_arg){.t = (v) ? DB_TEXT : DB_NULL, .s = (v)})
 #define A_BLOB(p, len) ((struct db_arg){.t = DB_BLOB, .s = (p), .n = (len)})
 
 struct db;	/* a connection, driver-defined */
 struct db_rows; /* a result being read, driver-defined */
 
 struct db_driver {
-	const char *name; /* "sqlite", "postgres" */
+	const char *name;		 /* "sqlite", "postgres" */
 	const char *id_type, *blob_type; /* for migrations */
 	const char *begin_sql;		 /* "BEGIN IMMEDIATE", "BEGIN" */
 	const char *lock_rows;		 /* "" or " FOR UPDATE SKIP LOCKED" */

@@ -28,7 +28,8 @@ int store_analyze_pending(struct store *st, bool all,
 		"SELECT c.run_id, c.url, p.canonical_url, c.final_url, "
 		"c.status, c.content_type, c.ip, c.sha256, c.fetched_at, "
 		"c.warc_file, c.warc_offset, c.warc_length, c.error, c.depth "
-		"FROM capture c JOIN page p ON p.id = c.page_id WHERE c.id = $1";
+		"FROM capture c JOIN page p ON p.id = c.page_id WHERE c.id = "
+		"$1";
 	struct db_arg a[] = {A_INT(all)};
 	struct pending p = {0};
 	struct db_rows *r;
@@ -81,9 +82,11 @@ int store_finding_put(struct store *st, const struct store_finding *f)
 		"INSERT INTO finding (canonical_url, capture_id, analyzed_at, "
 		"is_listing, platform, commodity, risk, violations, data) "
 		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT "
-		"(canonical_url) DO UPDATE SET capture_id = excluded.capture_id, "
+		"(canonical_url) DO UPDATE SET capture_id = "
+		"excluded.capture_id, "
 		"analyzed_at = excluded.analyzed_at, is_listing = "
-		"excluded.is_listing, platform = excluded.platform, commodity = "
+		"excluded.is_listing, platform = excluded.platform, commodity "
+		"= "
 		"excluded.commodity, risk = excluded.risk, violations = "
 		"excluded.violations, data = excluded.data";
 	struct db_arg a[] = {

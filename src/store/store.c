@@ -138,8 +138,7 @@ int store_rollback(struct store *st)
 	if (!st->tx_depth)
 		return 0;
 	st->tx_depth--;
-	return st->drv->exec(st->db,
-			     st->tx_depth ? sp_sql[0][2] : "ROLLBACK");
+	return st->drv->exec(st->db, st->tx_depth ? sp_sql[0][2] : "ROLLBACK");
 }
 
 /* ---- crawl runs ------------------------------------------------------ */
@@ -172,9 +171,8 @@ static int run_row(struct store *st, const char *q, const struct db_arg *a,
 		out->config = st->scratch.p;
 		out->status = st->scratch2.p;
 		out->started_at = st->drv->col_int(r, 3);
-		out->finished_at = st->drv->is_null(r, 4)
-					   ? 0
-					   : st->drv->col_int(r, 4);
+		out->finished_at =
+			st->drv->is_null(r, 4) ? 0 : st->drv->col_int(r, 4);
 	}
 	st->drv->done(r);
 	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
@@ -307,9 +305,12 @@ int store_frontier_skip(struct store *st, int64_t run, const char *url,
 	static const char q[] = "INSERT INTO frontier (run_id, url, host, "
 				"depth, state, reason) VALUES ($1, $2, $3, $4, "
 				"$5, $6) ON CONFLICT (run_id, url) DO NOTHING";
-	struct db_arg a[] = {A_INT(run),   A_TEXT(url),
-			     A_TEXT(host), A_INT(depth),
-			     A_INT(FRONTIER_SKIPPED), A_TEXT(reason)};
+	struct db_arg a[] = {A_INT(run),
+			     A_TEXT(url),
+			     A_TEXT(host),
+			     A_INT(depth),
+			     A_INT(FRONTIER_SKIPPED),
+			     A_TEXT(reason)};
 
 	return st_exec(st, q, a, NARGS(a), NULL);
 }
@@ -357,8 +358,8 @@ int store_frontier_lease(struct store *st, int64_t run, const char *owner,
 	return rc < 0 ? rc : 0;
 }
 
-int store_hosts_claim(struct store *st, int64_t run, const char *owner,
-		      int max, int64_t now, int64_t until,
+int store_hosts_claim(struct store *st, int64_t run, const char *owner, int max,
+		      int64_t now, int64_t until,
 		      void (*fn)(void *arg, const char *host), void *arg,
 		      int64_t *n)
 {
@@ -582,10 +583,9 @@ int store_capture_add(struct store *st, const struct store_capture *c)
 	}
 	if (!rc) {
 		/* a redirect hop on the way somewhere, not an outcome */
-		bool redirect = c->status >= 300 && c->status < 400 &&
-				!c->error;
-		struct db_arg al[] = {A_INT(cap), A_INT(page),
-				      A_INT(redirect)};
+		bool redirect =
+			c->status >= 300 && c->status < 400 && !c->error;
+		struct db_arg al[] = {A_INT(cap), A_INT(page), A_INT(redirect)};
 		rc = st_exec(st, q_link, al, NARGS(al), NULL);
 	}
 	if (rc) {
@@ -635,9 +635,9 @@ int store_capture_shas(struct store *st, int64_t run,
 	return rc < 0 ? rc : 0;
 }
 
-#define CAPTURE_COLS                                                          \
-	"c.run_id, c.url, p.canonical_url, c.final_url, c.status, "           \
-	"c.content_type, c.ip, c.sha256, c.fetched_at, c.warc_file, "         \
+#define CAPTURE_COLS                                                           \
+	"c.run_id, c.url, p.canonical_url, c.final_url, c.status, "            \
+	"c.content_type, c.ip, c.sha256, c.fetched_at, c.warc_file, "          \
 	"c.warc_offset, c.warc_length, c.error, c.depth"
 
 static void capture_from_row(struct store *st, struct db_rows *r,
@@ -663,9 +663,9 @@ static void capture_from_row(struct store *st, struct db_rows *r,
  * the result set (the contract: valid until the next store call). */
 static void capture_keep(struct store *st, struct store_capture *c)
 {
-	const char **f[] = {&c->url,	 &c->canonical_url, &c->final_url,
-			    &c->content_type, &c->ip, &c->sha256,
-			    &c->warc_file, &c->error};
+	const char **f[] = {
+		&c->url, &c->canonical_url, &c->final_url, &c->content_type,
+		&c->ip,	 &c->sha256,	    &c->warc_file, &c->error};
 	size_t off[ARRAY_LEN(f)];
 
 	buf_reset(&st->scratch);
@@ -723,9 +723,9 @@ int store_page_each(struct store *st,
 		    int (*fn)(void *arg, const struct store_capture *c),
 		    void *arg)
 {
-	static const char q[] = "SELECT " CAPTURE_COLS
-				" FROM page p JOIN capture c ON c.id = "
-				"p.capture_id ORDER BY p.canonical_url";
+	static const char q[] =
+		"SELECT " CAPTURE_COLS " FROM page p JOIN capture c ON c.id = "
+		"p.capture_id ORDER BY p.canonical_url";
 
 	return each_capture(st, q, fn, arg);
 }
@@ -734,9 +734,9 @@ int store_capture_each(struct store *st,
 		       int (*fn)(void *arg, const struct store_capture *c),
 		       void *arg)
 {
-	static const char q[] = "SELECT " CAPTURE_COLS
-				" FROM capture c JOIN page p ON p.id = "
-				"c.page_id ORDER BY c.id";
+	static const char q[] =
+		"SELECT " CAPTURE_COLS " FROM capture c JOIN page p ON p.id = "
+		"c.page_id ORDER BY c.id";
 
 	return each_capture(st, q, fn, arg);
 }

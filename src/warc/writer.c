@@ -175,9 +175,8 @@ static int write_member(struct warc_writer *w, struct slice head,
 	buf_reset(gz);
 	if (!w->z_ready) {
 		memset(z, 0, sizeof(*z));
-		if (deflateInit2(z, WARC_GZIP_LEVEL, Z_DEFLATED,
-				 16 + MAX_WBITS, 8,
-				 Z_DEFAULT_STRATEGY) != Z_OK)
+		if (deflateInit2(z, WARC_GZIP_LEVEL, Z_DEFLATED, 16 + MAX_WBITS,
+				 8, Z_DEFAULT_STRATEGY) != Z_OK)
 			die("deflateInit2 failed");
 		w->z_ready = true;
 	} else if (deflateReset(z) != Z_OK) {

@@ -474,7 +474,7 @@ static void test_percent_encoding(void **state)
 	ALLOWED("User-agent: *\nDisallow: /~joe/\n", "p", "/%7Ejoe/x");
 	ALLOWED("User-agent: *\nDisallow: /%7ejoe/\n", "p", "/~joe/x");
 	ALLOWED("User-agent: *\nDisallow: /foo/bar/%62%61%7A\n", "p",
-		   "/foo/bar/baz");
+		"/foo/bar/baz");
 	DISALLOWED("User-agent: *\nDisallow: /foo/bar/%62%61%7A\n", "p",
 		   "/foo/bar/%62%61%7a");
 	/* a stray percent sign is a literal one */

@@ -33,7 +33,8 @@ static void test_canon_basics(void **state)
 	expect_canon("HTTP://Example.COM", "http://example.com/");
 	expect_canon("http://example.com:80/a", "http://example.com/a");
 	expect_canon("https://example.com:443/a", "https://example.com/a");
-	expect_canon("https://example.com:8443/a", "https://example.com:8443/a");
+	expect_canon("https://example.com:8443/a",
+		     "https://example.com:8443/a");
 	expect_canon("http://example.com/a/./b/../c", "http://example.com/a/c");
 	expect_canon("http://example.com/a#frag", "http://example.com/a");
 	expect_canon("http://example.com/%7euser/%2fx",
@@ -51,12 +52,15 @@ static void test_canon_tracking(void **state)
 	expect_canon("http://e.com/p?utm_source=x&id=3&utm_medium=y",
 		     "http://e.com/p?id=3");
 	expect_canon("http://e.com/p?fbclid=1&gclid=2", "http://e.com/p");
-	expect_canon("http://e.com/p?ref=home&sid=abc&q=1", "http://e.com/p?q=1");
+	expect_canon("http://e.com/p?ref=home&sid=abc&q=1",
+		     "http://e.com/p?q=1");
 	/* only whole names are dropped: "reference" stays */
-	expect_canon("http://e.com/p?reference=1", "http://e.com/p?reference=1");
+	expect_canon("http://e.com/p?reference=1",
+		     "http://e.com/p?reference=1");
 	/* the rest is sorted: one resource, one URL */
 	expect_canon("http://e.com/p?b=2&a=1", "http://e.com/p?a=1&b=2");
-	expect_canon("http://e.com/p?a=2&a=1&ab=0", "http://e.com/p?a=1&a=2&ab=0");
+	expect_canon("http://e.com/p?a=2&a=1&ab=0",
+		     "http://e.com/p?a=1&a=2&ab=0");
 }
 
 static void test_canon_custom_list(void **state)
@@ -70,8 +74,8 @@ static void test_canon_custom_list(void **state)
 	got = url_canon("http://e.com/?sessionid=1&utm_x=2", &r, &why);
 	assert_string_equal(got, "http://e.com/?utm_x=2");
 	free(got);
-	got = url_canon("http://e.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &r,
-			&why);
+	got = url_canon("http://e.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+			&r, &why);
 	assert_null(got);
 	assert_string_equal(why, "URL too long");
 }
