@@ -399,12 +399,12 @@ static void test_pathological_wildcards_fast(void **state)
 static bool dp_match(const char *p, bool anchored, const char *s)
 {
 	size_t pn = strlen(p), sn = strlen(s);
-	bool *row = calloc(sn + 1, sizeof(bool)), *next;
+	bool *row = xcalloc(sn + 1, sizeof(bool)), *next;
 	bool res = false;
 
 	row[0] = true; /* empty pattern matches empty prefix */
 	for (size_t i = 0; i < pn; i++) {
-		next = calloc(sn + 1, sizeof(bool));
+		next = xcalloc(sn + 1, sizeof(bool));
 		for (size_t j = 0; j <= sn; j++) {
 			if (p[i] == '*')
 				next[j] = row[j] || (j && next[j - 1]);
