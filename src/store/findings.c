@@ -24,12 +24,9 @@ int store_analyze_pending(struct store *st, bool all,
 		"'text/html%' OR c.content_type LIKE 'application/xhtml%') AND "
 		"($1 = 1 OR NOT EXISTS (SELECT 1 FROM finding f WHERE "
 		"f.capture_id = c.id)) ORDER BY c.warc_file, c.warc_offset";
-	static const char q_one[] =
-		"SELECT c.run_id, c.url, p.canonical_url, c.final_url, "
-		"c.status, c.content_type, c.ip, c.sha256, c.fetched_at, "
-		"c.warc_file, c.warc_offset, c.warc_length, c.error, c.depth "
-		"FROM capture c JOIN page p ON p.id = c.page_id WHERE c.id = "
-		"$1";
+	static const char q_one[] = "SELECT " CAPTURE_COLS
+				    " FROM capture c JOIN page p ON p.id = "
+				    "c.page_id WHERE c.id = $1";
 	struct db_arg a[] = {A_INT(all)};
 	struct pending p = {0};
 	struct db_rows *r;
@@ -53,20 +50,7 @@ int store_analyze_pending(struct store *st, bool all,
 			break;
 		rc = st->drv->next(r);
 		if (rc > 0) {
-			c.run_id = st->drv->col_int(r, 0);
-			c.url = st_text(st, r, 1);
-			c.canonical_url = st_text(st, r, 2);
-			c.final_url = st_text(st, r, 3);
-			c.status = (int)st->drv->col_int(r, 4);
-			c.content_type = st_text(st, r, 5);
-			c.ip = st_text(st, r, 6);
-			c.sha256 = st_text(st, r, 7);
-			c.fetched_at = st->drv->col_int(r, 8);
-			c.warc_file = st_text(st, r, 9);
-			c.warc_offset = st->drv->col_int(r, 10);
-			c.warc_length = st->drv->col_int(r, 11);
-			c.error = st_text(st, r, 12);
-			c.depth = (int)st->drv->col_int(r, 13);
+			st_capture_row(st, r, &c);
 			stop = fn(arg, p.ids[i], &c);
 			rc = 0;
 		}

@@ -469,24 +469,17 @@ int store_frontier_counts(struct store *st, int64_t run,
 	if (rc)
 		return rc;
 	while ((rc = st->drv->next(r)) > 0) {
-		int64_t n = st->drv->col_int(r, 1);
-		switch (st->drv->col_int(r, 0)) {
-		case FRONTIER_QUEUED:
-			out->queued = n;
-			break;
-		case FRONTIER_LEASED:
-			out->leased = n;
-			break;
-		case FRONTIER_DONE:
-			out->done = n;
-			break;
-		case FRONTIER_FAILED:
-			out->failed = n;
-			break;
-		case FRONTIER_SKIPPED:
-			out->skipped = n;
-			break;
-		}
+		int64_t *slot[] = {
+			[FRONTIER_QUEUED] = &out->queued,
+			[FRONTIER_LEASED] = &out->leased,
+			[FRONTIER_DONE] = &out->done,
+			[FRONTIER_FAILED] = &out->failed,
+			[FRONTIER_SKIPPED] = &out->skipped,
+		};
+		int64_t state = st->drv->col_int(r, 0);
+
+		if (state >= 0 && state < (int64_t)ARRAY_LEN(slot))
+			*slot[state] = st->drv->col_int(r, 1);
 	}
 	st->drv->done(r);
 	return rc < 0 ? rc : 0;
@@ -635,13 +628,8 @@ int store_capture_shas(struct store *st, int64_t run,
 	return rc < 0 ? rc : 0;
 }
 
-#define CAPTURE_COLS                                                           \
-	"c.run_id, c.url, p.canonical_url, c.final_url, c.status, "            \
-	"c.content_type, c.ip, c.sha256, c.fetched_at, c.warc_file, "          \
-	"c.warc_offset, c.warc_length, c.error, c.depth"
-
-static void capture_from_row(struct store *st, struct db_rows *r,
-			     struct store_capture *c)
+void st_capture_row(struct store *st, struct db_rows *r,
+		    struct store_capture *c)
 {
 	c->run_id = st->drv->col_int(r, 0);
 	c->url = st_text(st, r, 1);
@@ -694,7 +682,7 @@ int store_page_find(struct store *st, const char *url,
 		return rc;
 	rc = st->drv->next(r);
 	if (rc > 0) {
-		capture_from_row(st, r, out);
+		st_capture_row(st, r, out);
 		capture_keep(st, out);
 	}
 	st->drv->done(r);
@@ -712,7 +700,7 @@ static int each_capture(struct store *st, const char *q,
 		return rc;
 	while (!stop && (rc = st->drv->next(r)) > 0) {
 		struct store_capture c;
-		capture_from_row(st, r, &c);
+		st_capture_row(st, r, &c);
 		stop = fn(arg, &c);
 	}
 	st->drv->done(r);

@@ -32,6 +32,15 @@ int st_int(struct store *st, const char *sql, const struct db_arg *args,
 /* Column text or NULL for SQL NULL. */
 const char *st_text(struct store *st, struct db_rows *r, int col);
 
+/* The columns of a capture joined with its page (aliases c and p), in the
+ * order st_capture_row() reads them; strings point into the result. */
+#define CAPTURE_COLS                                                          \
+	"c.run_id, c.url, p.canonical_url, c.final_url, c.status, "           \
+	"c.content_type, c.ip, c.sha256, c.fetched_at, c.warc_file, "         \
+	"c.warc_offset, c.warc_length, c.error, c.depth"
+void st_capture_row(struct store *st, struct db_rows *r,
+		    struct store_capture *c);
+
 /* Apply migrations; see migrate.c. */
 int store_migrate_apply(struct store *st);
 
