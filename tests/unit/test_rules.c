@@ -28,6 +28,8 @@
 
 #include <cmocka.h>
 
+#include "repo_path.h"
+
 #include "base/base.h"
 #include "detect/detect.h"
 #include "detect/norm.h"
@@ -36,34 +38,6 @@
 #include "store/store.h"
 
 #define JUNE_2026 1780272000000LL
-
-/* Files of the repository: tests/run.sh runs each test in a scratch
- * directory, so paths are resolved against the repository root, found from
- * the binary's location (build/asan/tests/test_x) when the current
- * directory is not the root.  Returns static storage. */
-static const char *repo_path(const char *rel)
-{
-	static char buf[8192];
-	char exe[4096];
-	ssize_t n;
-
-	if (!access(rel, R_OK))
-		return rel;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return rel;
-	exe[n] = '\0';
-	for (int up = 0; up < 4; up++) {
-		char *slash = strrchr(exe, '/');
-		if (!slash)
-			return rel;
-		*slash = '\0';
-		snprintf(buf, sizeof(buf), "%s/%s", exe, rel);
-		if (!access(buf, R_OK))
-			return buf;
-	}
-	return rel;
-}
 
 /* ---- errors ------------------------------------------------------------- */
 
