@@ -80,6 +80,8 @@ static int build_run(struct cmd_ctx *c)
 	struct stoplist *stop = NULL;
 	struct store *st = cmd_store(c);
 	int64_t stale = 0;
+	char *prev = NULL;
+	bool first = false;
 	int rc;
 
 	o.max_contexts = (int)cmd_int(c, "max-contexts", 0);
@@ -91,8 +93,12 @@ static int build_run(struct cmd_ctx *c)
 	}
 	o.stop = stop;
 	/* Findings analysed before identifiers were extracted get them now:
-	 * the analysis reads each page back from its evidence. */
-	if (!store_profile_stale(st, &stale) && stale) {
+	 * the analysis reads each page back from its evidence.  Looked for
+	 * on a first build and on --rebuild (the scan reads every finding). */
+	if (store_profile_state_get(st, "settings", &prev) == ERR_NOTFOUND)
+		first = true;
+	free(prev);
+	if ((first || o.rebuild) && !store_profile_stale(st, &stale) && stale) {
 		fprintf(stderr,
 			"%lld listings were analysed before identifier "
 			"extraction: analysing again\n",

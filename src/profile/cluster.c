@@ -17,8 +17,7 @@
 
 #include "profile/ident.h"
 
-#define CTX_CAP	   64  /* contexts listed per identifier; more: a hub */
-#define CTX_RELATE 256 /* identifiers per context that may relate it */
+#define CTX_CAP 64 /* contexts listed per identifier */
 
 /* ---- string interning -------------------------------------------------------
  */
@@ -259,6 +258,13 @@ void cluster_ident_stop(struct cluster *c, uint32_t ident)
 {
 	if (ident < c->I.n)
 		c->ist[ident] = CLUSTER_STOP;
+}
+
+void cluster_ident_state_set(struct cluster *c, uint32_t ident,
+			     enum cluster_ident_state s)
+{
+	if (ident < c->I.n)
+		c->ist[ident] = (uint8_t)s;
 }
 
 void cluster_edge(struct cluster *c, uint32_t listing, uint32_t ident)
@@ -602,91 +608,15 @@ static void list_contexts(struct cluster *c)
 	c->ictx_off[ni] = (uint32_t)n;
 }
 
-/*
- * The frequency rule: an identifier is a hub when it appears in more than
- * max_contexts contexts that nothing else relates.  Two of its contexts
- * are related when another identifier, itself seen in at most
- * max_contexts contexts, appears in both (one seller's second phone or
- * bank account across two of its shops).  A customer-service line sits on
- * shops that share nothing else; a seller's number usually shares its
- * shops with the seller's other identifiers.  Work is bounded: only
- * identifiers past the threshold are examined, each against CTX_CAP
- * contexts and at most CTX_RELATE relating identifiers per context.
- */
+/* The frequency rule (cluster.h): more than max_contexts distinct
+ * contexts, and the identifier is a hub. */
 static void frequency_rule(struct cluster *c)
 {
-	size_t ni = c->I.n, nx = c->X.n, t = (size_t)c->o.max_contexts;
-	uint32_t *xoff = xcalloc(nx + 1, sizeof(*xoff)), *xid, *fill;
-
-	/* context -> identifiers that can relate contexts */
-	for (size_t j = 0; j < ni; j++)
-		if (c->ist[j] != CLUSTER_STOP && c->icnt[j] >= 2 &&
-		    c->icnt[j] <= t)
-			for (uint32_t k = c->ictx_off[j];
-			     k < c->ictx_off[j + 1]; k++)
-				xoff[c->ictx[k] + 1]++;
-	for (size_t x = 0; x < nx; x++)
-		xoff[x + 1] = xoff[x] + MIN(xoff[x + 1], (uint32_t)CTX_RELATE);
-	xid = xmalloc(MAX(xoff[nx], 1u) * sizeof(*xid));
-	fill = xmalloc((nx + 1) * sizeof(*fill));
-	memcpy(fill, xoff, (nx + 1) * sizeof(*fill));
-	for (size_t j = 0; j < ni; j++)
-		if (c->ist[j] != CLUSTER_STOP && c->icnt[j] >= 2 &&
-		    c->icnt[j] <= t)
-			for (uint32_t k = c->ictx_off[j];
-			     k < c->ictx_off[j + 1]; k++) {
-				uint32_t x = c->ictx[k];
-				if (fill[x] < xoff[x + 1])
-					xid[fill[x]++] = (uint32_t)j;
-			}
-	free(fill);
-
-	for (size_t i = 0; i < ni; i++) {
-		const uint32_t *cx = c->ictx + c->ictx_off[i];
-		size_t k = c->ictx_off[i + 1] - c->ictx_off[i], groups = k;
-		uint8_t up[CTX_CAP];
-
-		if (c->ist[i] == CLUSTER_STOP)
-			continue;
-		if (c->icnt[i] <= t) {
-			c->ist[i] = CLUSTER_LINK;
-			continue;
-		}
-		if (c->icnt[i] > CTX_CAP) {
-			c->ist[i] = CLUSTER_HUB;
-			continue;
-		}
-		for (size_t a = 0; a < k; a++)
-			up[a] = (uint8_t)a;
-		for (size_t a = 0; a < k && groups > t; a++) {
-			for (uint32_t q = xoff[cx[a]]; q < xoff[cx[a] + 1];
-			     q++) {
-				uint32_t j = xid[q];
-				if (j == i)
-					continue;
-				for (uint32_t m = c->ictx_off[j];
-				     m < c->ictx_off[j + 1]; m++) {
-					size_t b = 0, ra, rb;
-					while (b < k && cx[b] != c->ictx[m])
-						b++;
-					if (b == k || b == a)
-						continue;
-					for (ra = a; up[ra] != ra; ra = up[ra])
-						;
-					for (rb = b; up[rb] != rb; rb = up[rb])
-						;
-					if (ra != rb) {
-						up[MAX(ra, rb)] =
-							(uint8_t)MIN(ra, rb);
-						groups--;
-					}
-				}
-			}
-		}
-		c->ist[i] = groups > t ? CLUSTER_HUB : CLUSTER_LINK;
-	}
-	free(xid);
-	free(xoff);
+	for (size_t i = 0; i < c->I.n; i++)
+		if (c->ist[i] != CLUSTER_STOP)
+			c->ist[i] = c->icnt[i] > (uint32_t)c->o.max_contexts
+					    ? CLUSTER_HUB
+					    : CLUSTER_LINK;
 }
 
 void cluster_run(struct cluster *c)
@@ -710,7 +640,8 @@ void cluster_run(struct cluster *c)
 	free(fill);
 	c->ni_run = ni;
 	list_contexts(c);
-	frequency_rule(c);
+	if (!c->o.fixed_states)
+		frequency_rule(c);
 
 	for (size_t l = 0; l < nl; l++) {
 		c->parent[l] = (uint32_t)l;

@@ -10,18 +10,16 @@
  * take a few hundred megabytes and a few seconds (bench/cluster.sh).
  *
  * The frequency rule.  An identifier that appears in more than
- * `max_contexts` unrelated contexts is a hub: a platform's
- * customer-service line, a hosting company's support address, a courier,
- * a template's placeholder.  A context is where a listing is sold
- * (platform and seller account, or an independent shop's domain); two of
- * an identifier's contexts are related when another identifier (itself
- * seen in at most max_contexts contexts) appears in both, as a seller's
- * second number or bank account does across its shops.  So a seller with
- * six shops that share a phone and, pairwise, a bank account still links;
- * a service line on six shops that share nothing else does not.  An
- * identifier in more than 64 contexts is a hub outright.  Hubs never
- * link.  Stop-listed identifiers never link
- * either.  A listing with more than `link_max` identifiers (a page
+ * `max_contexts` distinct contexts is a hub: a platform's customer-service
+ * line, a hosting company's support address, a courier, a template's
+ * placeholder.  A context is where a listing is sold: platform and seller
+ * account, or an independent shop's domain.  Counting sellers rather than
+ * pages keeps one big shop's thousand listings from looking common, and
+ * the count only grows as listings arrive, so incremental joins and a
+ * full run agree: an identifier turns into a hub once, when its count
+ * passes the threshold, and never back short of a full rebuild after
+ * listings went away.  Hubs never link.  Stop-listed identifiers never
+ * link either.  A listing with more than `link_max` identifiers (a page
  * stuffed with numbers) links through none of them.  Every listing with
  * at least one identifier gets an actor, if only its own.
  *
@@ -53,11 +51,15 @@
 #include "base/base.h"
 
 #define CLUSTER_NONE	     UINT32_MAX
-#define CLUSTER_MAX_CONTEXTS 4 /* default of the frequency rule */
+#define CLUSTER_MAX_CONTEXTS 6 /* default of the frequency rule */
 
 struct cluster_opts {
 	int max_contexts; /* 0: CLUSTER_MAX_CONTEXTS */
 	int link_max;	  /* 0: IDENT_LINK_MAX */
+	/* Take each identifier's state as given (cluster_ident_state_set)
+	 * instead of applying the frequency rule: re-clustering one actor
+	 * with the states its whole store decided. */
+	bool fixed_states;
 };
 
 /* An identifier's standing. */
@@ -96,6 +98,9 @@ uint32_t cluster_listing(struct cluster *c, const char *key, size_t n,
 uint32_t cluster_ident(struct cluster *c, const char *key, size_t n);
 /* Mark an identifier stop-listed. */
 void cluster_ident_stop(struct cluster *c, uint32_t ident);
+/* Set an identifier's state (with fixed_states). */
+void cluster_ident_state_set(struct cluster *c, uint32_t ident,
+			     enum cluster_ident_state s);
 /* An edge listing - identifier (a repeated edge is harmless). */
 void cluster_edge(struct cluster *c, uint32_t listing, uint32_t ident);
 /* A previous actor: id, anchor listing (CLUSTER_NONE if unknown) and
@@ -112,9 +117,9 @@ void cluster_run(struct cluster *c);
  * After cluster_run(), listings and edges added since are joined
  * incrementally (a few microseconds per edge) and actors are assigned
  * again, the previous assignment serving as the earlier actors.  When a
- * new edge takes an identifier past max_contexts contexts, it may have
- * become a hub and earlier unions through it may be wrong: the whole
- * clustering runs again.  Returns 1 in that case, else 0.
+ * new edge takes an identifier past max_contexts contexts, it is a hub
+ * and earlier unions through it are wrong: the whole clustering runs
+ * again.  Returns 1 in that case, else 0.
  */
 int cluster_update(struct cluster *c);
 
@@ -129,7 +134,7 @@ int64_t cluster_actor_of(const struct cluster *c, uint32_t listing);
 bool cluster_listing_changed(const struct cluster *c, uint32_t listing);
 enum cluster_ident_state cluster_ident_state(const struct cluster *c,
 					     uint32_t ident);
-/* Distinct contexts counted for an identifier (65 means "more than 64"). */
+/* Distinct contexts counted for an identifier (65: more than 64). */
 uint32_t cluster_ident_contexts(const struct cluster *c, uint32_t ident);
 /* Interned strings (not NUL-terminated: *n receives the length). */
 const char *cluster_listing_key(const struct cluster *c, uint32_t listing,

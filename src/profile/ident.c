@@ -972,7 +972,12 @@ static bool email_norm(const char *s, size_t a, size_t at, size_t b,
 	if (s[a] == '.' || s[at - 1] == '.' || s[at + 1] == '.' ||
 	    s[at + 1] == '-' || s[b - 1] == '-' || s[b - 1] == '.')
 		return false;
+	for (k = a; k < at; k++)
+		if (!mail_local((unsigned char)s[k]))
+			return false;
 	for (k = at + 1; k < b; k++) {
+		if (!mail_host((unsigned char)s[k]))
+			return false;
 		if (s[k] == '.') {
 			if (s[k - 1] == '.')
 				return false;
@@ -1169,10 +1174,11 @@ static bool link_phone(struct ident_list *l, const char *v, size_t vn,
 	for (size_t k = 0; k < vn && nd < sizeof(d) - 1; k++) {
 		if (is_digit((unsigned char)v[k]))
 			d[nd++] = v[k];
-		else if (!strchr("-. ", v[k]) && strncmp(v + k, "%20", 3))
+		else if (v[k] == '%' && k + 2 < vn && v[k + 1] == '2' &&
+			 v[k + 2] == '0')
+			k += 2; /* an encoded space */
+		else if (v[k] != '-' && v[k] != '.' && v[k] != ' ')
 			break;
-		else if (v[k] == '%')
-			k += 2;
 	}
 	if (nd < 9 || phone_digits(d, nd, plus || (nd >= 11 && d[0] == '6'),
 				   true, true, val))

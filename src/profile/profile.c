@@ -21,6 +21,10 @@
 #include "store/store.h"
 
 #define SETTINGS_VERSION 1
+/* Findings analysed this long before the last build are looked at again
+ * (an analysis may commit a batch after the build read the newest). */
+#define WATERMARK_MARGIN_MS (10 * 60 * 1000)
+#define CONTEXTS_CAP	    64 /* contexts stored per identifier */
 
 void profile_actor_name(int64_t id, char out[32])
 {
@@ -283,39 +287,46 @@ static int older(struct store *st, int64_t a, int64_t b, bool *res)
 	return 0;
 }
 
-/* Join one listing to its actors; ERR_AGAIN when an identifier turned
- * into a hub (a full rebuild must follow). */
+static int unlink_hub(struct build *b, int64_t ident, int64_t count);
+
 static int join_one(struct build *b, const struct queued *q)
 {
 	struct store *st = b->st;
 	struct joins js = {0};
 	int64_t current = 0, winner = 0;
+	char *linking = NULL;
 	int rc = 0;
 
-	if (q->member)
-		store_profile_listing_actor(st, q->id, &current);
+	/* 1. the frequency rule first: a hub found now splits what it
+	 * joined before anything joins through the others */
+	linking = xcalloc(q->n ? q->n : 1, sizeof(*linking));
 	for (size_t i = 0; !rc && i < q->n; i++) {
 		int64_t count = 0;
-		bool added = false;
+		bool added = false, hub = false;
 		if (q->state[i] != CLUSTER_LINK)
 			continue;
 		rc = store_profile_context_add(st, q->ident[i], q->context,
 					       &count, &added);
-		if (!rc && added && count > b->max_contexts) {
-			/* it may be a hub now: only the whole graph says */
-			b->why = "an identifier reached a new seller past the "
-				 "frequency threshold";
-			rc = ERR_AGAIN;
-			break;
+		/* past the threshold: a hub from now on (cluster.h) */
+		hub = !rc && added && count > b->max_contexts;
+		if (hub) {
+			rc = unlink_hub(b, q->ident[i], count);
+			continue;
 		}
 		if (!rc)
 			rc = store_profile_ident_set(st, q->ident[i],
 						     CLUSTER_LINK, count);
-		if (!rc && q->links) {
-			js.ident = q->ident[i];
-			rc = store_profile_neighbours(st, q->ident[i], q->id,
-						      neighbour_cb, &js);
-		}
+		linking[i] = 1;
+	}
+	/* 2. the actors it meets */
+	if (!rc && q->member)
+		store_profile_listing_actor(st, q->id, &current);
+	for (size_t i = 0; !rc && q->links && i < q->n; i++) {
+		if (!linking[i])
+			continue;
+		js.ident = q->ident[i];
+		rc = store_profile_neighbours(st, q->ident[i], q->id,
+					      neighbour_cb, &js);
 	}
 	if (rc)
 		goto out;
@@ -366,6 +377,7 @@ static int join_one(struct build *b, const struct queued *q)
 	if (!rc && current != winner)
 		rc = store_profile_member_set(st, q->id, winner);
 out:
+	free(linking);
 	free(js.v);
 	return rc;
 }
@@ -488,16 +500,100 @@ static int rb_actor(void *arg, int64_t id, int64_t anchor, bool retired)
 	return 0;
 }
 
+/* Write what a run changed: actors first (members and evidence refer to
+ * them), members, evidence; with `full` also identifier states and the
+ * contexts incremental builds count from.  `local` (0 when full): the
+ * actor whose evidence is replaced. */
+static int write_run(struct build *b, struct rebuild *r, int64_t local)
+{
+	struct store *st = b->st;
+	struct store_profile_batch *bt;
+	const struct cluster_actor *ac;
+	const struct cluster_merge *m;
+	size_t na, nm;
+	int rc = 0;
+
+	ac = cluster_actors(r->c, &na);
+	for (size_t i = 0; !rc && i < na; i++) {
+		if (!ac[i].changed)
+			continue;
+		rc = store_profile_actor_put(
+			st, ac[i].id,
+			ac[i].anchor == CLUSTER_NONE ? 0
+						     : r->L.id[ac[i].anchor],
+			!ac[i].active, ac[i].merged_into, NULL);
+		b->stats->created += ac[i].is_new;
+		b->stats->retired += !ac[i].active;
+	}
+	if (!rc)
+		rc = local ? store_profile_merges_drop(st, local)
+			   : store_profile_rebuild_reset(st);
+	bt = store_profile_batch_new(st);
+	for (size_t l = 0; !rc && l < r->L.n; l++) {
+		int64_t a = cluster_actor_of(r->c, (uint32_t)l);
+		if (!cluster_listing_changed(r->c, (uint32_t)l))
+			continue;
+		touch(b, r->L.id[l]);
+		if (a)
+			rc = store_profile_batch_member(bt, r->L.id[l], a);
+		else
+			rc = store_profile_member_drop(st, r->L.id[l]);
+	}
+	m = cluster_merges(r->c, &nm);
+	for (size_t k = 0; !rc && k < nm; k++)
+		rc = store_profile_batch_merge(
+			bt, cluster_actor_of(r->c, m[k].a), r->I.id[m[k].ident],
+			r->L.id[m[k].a], r->L.id[m[k].b]);
+	if (!local)
+		b->stats->merges = (int64_t)nm;
+	for (size_t i = 0; !rc && !local && i < r->I.n; i++) {
+		enum cluster_ident_state s =
+			cluster_ident_state(r->c, (uint32_t)i);
+		uint32_t ctxs[CONTEXTS_CAP];
+		size_t nc;
+		int64_t nctx = cluster_ident_contexts(r->c, (uint32_t)i);
+		b->stats->hubs += s == CLUSTER_HUB;
+		if ((int)s != r->istate[i] || nctx != r->icontexts[i])
+			rc = store_profile_ident_set(st, r->I.id[i], (int)s,
+						     nctx);
+		if (rc || s != CLUSTER_LINK)
+			continue;
+		/* the contexts an incremental build will count from */
+		nc = cluster_ident_context_list(r->c, (uint32_t)i, ctxs,
+						ARRAY_LEN(ctxs));
+		for (size_t k = 0; !rc && k < nc; k++) {
+			size_t len;
+			const char *x =
+				cluster_context_key(r->c, ctxs[k], &len);
+			char *z = xstrndup(x, len);
+			rc = store_profile_batch_context(bt, r->I.id[i], z);
+			free(z);
+		}
+	}
+	{
+		int rc2 = store_profile_batch_end(bt);
+		rc = rc ? rc : rc2;
+	}
+	return rc;
+}
+
+static void rebuild_free(struct rebuild *r)
+{
+	free(r->ls);
+	free(r->is);
+	free(r->L.id);
+	free(r->I.id);
+	free(r->istate);
+	free(r->icontexts);
+	cluster_free(r->c);
+}
+
 static int rebuild_all(struct build *b)
 {
 	struct cluster_opts co = {.max_contexts = b->max_contexts,
 				  .link_max = b->link_max};
 	struct rebuild r = {.b = b};
 	struct store *st = b->st;
-	struct store_profile_batch *bt;
-	const struct cluster_actor *ac;
-	const struct cluster_merge *m;
-	size_t na, nm;
 	int64_t next = 1;
 	int rc;
 
@@ -513,78 +609,121 @@ static int rebuild_all(struct build *b)
 		rc = store_profile_load_actors(st, rb_actor, &r);
 	if (!rc)
 		rc = store_profile_actor_next(st, &next);
-	if (rc)
-		goto out;
-	cluster_next_id(r.c, next);
-	cluster_run(r.c);
-	b->stats->rebuilt = true;
+	if (!rc) {
+		cluster_next_id(r.c, next);
+		cluster_run(r.c);
+		b->stats->rebuilt = true;
+		rc = write_run(b, &r, 0);
+	}
+	rebuild_free(&r);
+	return rc;
+}
 
-	/* actors first: members and evidence refer to them */
-	ac = cluster_actors(r.c, &na);
-	for (size_t i = 0; !rc && i < na; i++) {
-		if (!ac[i].changed)
-			continue;
-		rc = store_profile_actor_put(
-			st, ac[i].id,
-			ac[i].anchor == CLUSTER_NONE ? 0 : r.L.id[ac[i].anchor],
-			!ac[i].active, ac[i].merged_into, NULL);
-		b->stats->created += ac[i].is_new;
-		b->stats->retired += !ac[i].active;
+/* ---- one actor again, when an identifier of it turned into a hub ----------
+ */
+
+struct local {
+	struct rebuild r;
+	int64_t actor;
+	bool has_self;
+};
+
+static int lc_member(void *arg, const struct store_profile_member *m)
+{
+	struct local *lc = arg;
+	char key[sizeof(m->listing)];
+
+	memcpy(key, &m->listing, sizeof(key));
+	cluster_listing(lc->r.c, key, sizeof(key), "", 0, lc->actor);
+	map_add(&lc->r.L, m->listing);
+	return 0;
+}
+
+static int lc_edge(void *arg, const struct store_profile_edge_row *e)
+{
+	struct local *lc = arg;
+	char key[sizeof(e->ident)];
+	uint32_t i, l = lookup(lc->r.ls, lc->r.L.n, e->listing);
+
+	memcpy(key, &e->ident, sizeof(key));
+	i = cluster_ident(lc->r.c, key, sizeof(key));
+	if (i == lc->r.I.n) {
+		map_add(&lc->r.I, e->ident);
+		cluster_ident_state_set(lc->r.c, i,
+					(enum cluster_ident_state)e->state);
 	}
+	if (l != CLUSTER_NONE)
+		cluster_edge(lc->r.c, l, i);
+	return 0;
+}
+
+static int lc_actor(void *arg, int64_t id, int64_t anchor, bool retired)
+{
+	struct local *lc = arg;
+
+	lc->has_self |= id == lc->actor;
+	return rb_actor(&lc->r, id, anchor, retired);
+}
+
+/* Cluster the members of one actor again with the identifier states as
+ * stored: the same as a full rebuild would do to them, since an actor is
+ * closed under linking identifiers.  Actors it once absorbed whose
+ * anchors end up apart are revived. */
+static int recluster_actor(struct build *b, int64_t actor)
+{
+	struct cluster_opts co = {.max_contexts = b->max_contexts,
+				  .link_max = b->link_max,
+				  .fixed_states = true};
+	struct local lc = {.r = {.b = b}, .actor = actor};
+	struct store *st = b->st;
+	int64_t next = 1;
+	int rc;
+
+	lc.r.c = cluster_new(&co);
+	rc = store_profile_members(st, actor, lc_member, &lc);
+	lc.r.ls = sort_map(&lc.r.L);
 	if (!rc)
-		rc = store_profile_rebuild_reset(st);
-	bt = store_profile_batch_new(st);
-	for (size_t l = 0; !rc && l < r.L.n; l++) {
-		int64_t a = cluster_actor_of(r.c, (uint32_t)l);
-		if (!cluster_listing_changed(r.c, (uint32_t)l))
-			continue;
-		touch(b, r.L.id[l]);
-		if (a)
-			rc = store_profile_batch_member(bt, r.L.id[l], a);
-		else
-			rc = store_profile_member_drop(st, r.L.id[l]);
+		rc = store_profile_edges(st, actor, lc_edge, &lc);
+	if (!rc)
+		rc = store_profile_actors_anchored(st, actor, lc_actor, &lc);
+	if (!rc && !lc.has_self)
+		cluster_prev_actor(lc.r.c, actor, CLUSTER_NONE, false);
+	if (!rc)
+		rc = store_profile_actor_next(st, &next);
+	if (!rc) {
+		cluster_next_id(lc.r.c, next);
+		cluster_run(lc.r.c);
+		rc = write_run(b, &lc.r, actor);
 	}
-	m = cluster_merges(r.c, &nm);
-	for (size_t k = 0; !rc && k < nm; k++)
-		rc = store_profile_batch_merge(
-			bt, cluster_actor_of(r.c, m[k].a), r.I.id[m[k].ident],
-			r.L.id[m[k].a], r.L.id[m[k].b]);
-	b->stats->merges = (int64_t)nm;
-	for (size_t i = 0; !rc && i < r.I.n; i++) {
-		enum cluster_ident_state s =
-			cluster_ident_state(r.c, (uint32_t)i);
-		uint32_t ctxs[64];
-		size_t nc;
-		int64_t nctx = cluster_ident_contexts(r.c, (uint32_t)i);
-		b->stats->hubs += s == CLUSTER_HUB;
-		if ((int)s != r.istate[i] || nctx != r.icontexts[i])
-			rc = store_profile_ident_set(st, r.I.id[i], (int)s,
-						     nctx);
-		if (rc || s != CLUSTER_LINK)
-			continue;
-		/* the contexts an incremental build will count from */
-		nc = cluster_ident_context_list(r.c, (uint32_t)i, ctxs,
-						ARRAY_LEN(ctxs));
-		for (size_t k = 0; !rc && k < nc; k++) {
-			size_t len;
-			const char *x = cluster_context_key(r.c, ctxs[k], &len);
-			char *z = xstrndup(x, len);
-			rc = store_profile_batch_context(bt, r.I.id[i], z);
-			free(z);
-		}
-	}
-	{
-		int rc2 = store_profile_batch_end(bt);
-		rc = rc ? rc : rc2;
-	}
-out:
-	free(r.ls);
-	free(r.is);
-	free(r.L.id);
-	free(r.I.id);
-	free(r.istate);
-	free(r.icontexts);
-	cluster_free(r.c);
+	rebuild_free(&lc.r);
+	return rc;
+}
+
+static int actors_cb(void *arg, int64_t actor, int64_t other)
+{
+	struct joins *js = arg;
+
+	(void)other;
+	for (size_t i = 0; i < js->n; i++)
+		if (js->v[i].actor == actor)
+			return 0;
+	js->v = xgrow(js->v, &js->cap, js->n + 1, sizeof(*js->v));
+	js->v[js->n++] = (struct join){.actor = actor};
+	return 0;
+}
+
+/* Identifier `ident` became a hub: record it and split what it joined. */
+static int unlink_hub(struct build *b, int64_t ident, int64_t count)
+{
+	struct joins js = {0};
+	int rc = store_profile_ident_set(b->st, ident, CLUSTER_HUB, count);
+
+	if (!rc)
+		rc = store_profile_neighbours(b->st, ident, 0, actors_cb, &js);
+	for (size_t i = 0; !rc && i < js.n; i++)
+		rc = recluster_actor(b, js.v[i].actor);
+	b->stats->hubs++;
+	free(js.v);
 	return rc;
 }
 
@@ -643,20 +782,12 @@ static int write_back(struct build *b)
 	return rc;
 }
 
-static int count_actor(void *arg, const struct store_profile_actor_sum *a)
-{
-	struct profile_stats *s = arg;
-
-	s->actors++;
-	s->listings += a->listings;
-	return 0;
-}
-
 int profile_build(struct store *st, const struct profile_opts *o,
 		  struct profile_stats *out)
 {
 	struct build b = {.st = st, .o = o, .stats = out};
-	char *prev = NULL, settings[160];
+	char *prev = NULL, *mark = NULL, settings[160];
+	int64_t since = 0, newest = 0;
 	int64_t t0 = time_mono_ms();
 	bool full = o->rebuild;
 	int rc;
@@ -685,7 +816,14 @@ int profile_build(struct store *st, const struct profile_opts *o,
 	} else if (rc) {
 		goto fail;
 	}
-	rc = store_profile_pending(st, false, sync_one, &b);
+	/* Only findings analysed since the last build, with a margin for an
+	 * analysis that committed late; all of them for a full build. */
+	if (!full && !store_profile_state_get(st, "watermark", &mark) &&
+	    !parse_i64(mark, 0, INT64_MAX, &since))
+		since = MAX(since - WATERMARK_MARGIN_MS, (int64_t)1);
+	else
+		since = 0;
+	rc = store_profile_pending(st, since, sync_one, &b, &newest);
 	if (!rc)
 		rc = b.rc;
 	if (rc)
@@ -704,8 +842,13 @@ int profile_build(struct store *st, const struct profile_opts *o,
 		rc = write_back(&b);
 	if (!rc)
 		rc = store_profile_state_set(st, "settings", settings);
+	if (!rc) {
+		char t[32];
+		snprintf(t, sizeof(t), "%lld", (long long)newest);
+		rc = store_profile_state_set(st, "watermark", t);
+	}
 	if (!rc)
-		rc = store_profile_actor_list(st, count_actor, out);
+		rc = store_profile_counts(st, &out->actors, &out->listings);
 	if (rc)
 		goto fail;
 	if ((rc = store_commit(st)))
@@ -723,6 +866,7 @@ done:
 	free(b.q);
 	free(b.touched);
 	free(prev);
+	free(mark);
 	out->seconds = (double)(time_mono_ms() - t0) / 1000.0;
 	return rc;
 }

@@ -160,7 +160,9 @@ static const struct migration migrations[] = {
 	 "CREATE INDEX actor_merge_actor ON actor_merge (actor_id);"
 	 "CREATE TABLE profile_state ("
 	 " key TEXT PRIMARY KEY,"
-	 " value TEXT NOT NULL);"},
+	 " value TEXT NOT NULL);"
+	 /* an incremental build reads only the findings analysed since */
+	 "CREATE INDEX finding_analyzed ON finding (analyzed_at);"},
 };
 
 /* Expand %ID% and %BLOB% for this driver. */

@@ -103,24 +103,33 @@ static int read_ids(struct store *st, const char *q, const struct db_arg *a,
 	return rc < 0 ? rc : 0;
 }
 
-int store_profile_pending(struct store *st, bool all,
+int store_profile_pending(struct store *st, int64_t since,
 			  int (*fn)(void *arg,
 				    const struct store_profile_src *s),
-			  void *arg)
+			  void *arg, int64_t *newest)
 {
 	/* Listing findings that are new or analysed again since profiled;
-	 * the capture's time orders them oldest first. */
+	 * the capture's time orders them oldest first.  The analysis time
+	 * bounds the scan (an index), the profile's own record of what it
+	 * saw decides. */
 	static const char q_new[] =
 		"SELECT f.id FROM finding f JOIN capture c ON c.id = "
 		"f.capture_id LEFT JOIN profile_listing l ON l.url = "
-		"f.canonical_url WHERE f.is_listing = 1 AND ($1 = 1 OR l.id IS "
-		"NULL OR l.analyzed_at <> f.analyzed_at OR l.capture_id <> "
-		"f.capture_id) ORDER BY c.fetched_at, f.canonical_url";
+		"f.canonical_url WHERE f.analyzed_at > $1 AND f.is_listing = 1 "
+		"AND (l.id IS NULL OR l.analyzed_at <> f.analyzed_at OR "
+		"l.capture_id <> f.capture_id) ORDER BY c.fetched_at, "
+		"f.canonical_url";
 	static const char q_gone[] =
+		"SELECT l.id FROM finding f JOIN profile_listing l ON l.url = "
+		"f.canonical_url WHERE f.analyzed_at > $1 AND f.is_listing = 0 "
+		"ORDER BY l.id";
+	static const char q_gone_all[] =
 		"SELECT l.id FROM profile_listing l LEFT JOIN finding f ON "
 		"f.canonical_url = l.url WHERE f.id IS NULL OR f.is_listing = "
 		"0 "
 		"ORDER BY l.id";
+	static const char q_newest[] =
+		"SELECT COALESCE(MAX(analyzed_at), 0) FROM finding";
 	static const char q_one[] =
 		"SELECT f.canonical_url, f.capture_id, f.analyzed_at, f.data, "
 		"l.id FROM finding f LEFT JOIN profile_listing l ON l.url = "
@@ -132,13 +141,19 @@ int store_profile_pending(struct store *st, bool all,
 	static const char q_gone_one[] =
 		"SELECT url, capture_id, analyzed_at, first_seen, last_seen "
 		"FROM profile_listing WHERE id = $1";
-	struct db_arg a[] = {A_INT(all)};
+	struct db_arg a[] = {A_INT(since)};
 	struct idlist ids = {0}, gone = {0};
 	struct db_rows *r;
-	int rc = read_ids(st, q_new, a, NARGS(a), &ids), stop = 0;
+	int64_t top = 0;
+	int rc = st_int(st, q_newest, NULL, 0, &top), stop = 0;
 
 	if (!rc)
-		rc = read_ids(st, q_gone, NULL, 0, &gone);
+		rc = read_ids(st, q_new, a, NARGS(a), &ids);
+	if (!rc)
+		rc = since ? read_ids(st, q_gone, a, NARGS(a), &gone)
+			   : read_ids(st, q_gone_all, NULL, 0, &gone);
+	if (newest)
+		*newest = top;
 	for (size_t i = 0; !rc && !stop && i < ids.n; i++) {
 		struct db_arg ai[] = {A_INT(ids.v[i])};
 		struct store_profile_src s = {0};
@@ -384,12 +399,13 @@ int store_profile_neighbours(struct store *st, int64_t ident, int64_t listing,
 			     int (*fn)(void *arg, int64_t actor, int64_t other),
 			     void *arg)
 {
-	/* the oldest linking listing of each actor showing the identifier */
+	/* one listing of each actor showing the identifier (its first
+	 * profiled): one row per actor however many pages show it */
 	static const char q[] =
-		"SELECT m.actor_id, l.id FROM listing_identifier e JOIN "
+		"SELECT m.actor_id, MIN(l.id) FROM listing_identifier e JOIN "
 		"profile_listing l ON l.id = e.listing_id JOIN actor_member m "
 		"ON m.listing_id = l.id WHERE e.identifier_id = $1 AND l.id <> "
-		"$2 AND l.links = 1 ORDER BY m.actor_id, l.first_seen, l.url";
+		"$2 AND l.links = 1 GROUP BY m.actor_id ORDER BY m.actor_id";
 	struct db_arg a[] = {A_INT(ident), A_INT(listing)};
 	struct idlist v = {0};
 	struct db_rows *r;
@@ -398,10 +414,7 @@ int store_profile_neighbours(struct store *st, int64_t ident, int64_t listing,
 	if (rc)
 		return rc;
 	while ((rc = st->drv->next(r)) > 0) {
-		int64_t actor = st->drv->col_int(r, 0);
-		if (v.n && v.v[v.n - 2] == actor)
-			continue;
-		idlist_add(&v, actor);
+		idlist_add(&v, st->drv->col_int(r, 0));
 		idlist_add(&v, st->drv->col_int(r, 1));
 	}
 	st->drv->done(r);
@@ -555,6 +568,36 @@ int store_profile_merge_add(struct store *st, int64_t actor, int64_t ident,
 			     A_INT(time_now_ms())};
 
 	return st_exec(st, q, a, NARGS(a), NULL);
+}
+
+int store_profile_merges_drop(struct store *st, int64_t actor)
+{
+	static const char q[] = "DELETE FROM actor_merge WHERE actor_id = $1";
+	struct db_arg a[] = {A_INT(actor)};
+
+	return st_exec(st, q, a, NARGS(a), NULL);
+}
+
+int store_profile_actors_anchored(struct store *st, int64_t actor,
+				  int (*fn)(void *arg, int64_t id,
+					    int64_t anchor, bool retired),
+				  void *arg)
+{
+	static const char q[] =
+		"SELECT a.id, a.anchor_listing_id, a.retired FROM actor a JOIN "
+		"actor_member m ON m.listing_id = a.anchor_listing_id WHERE "
+		"m.actor_id = $1 ORDER BY a.id";
+	struct db_arg a[] = {A_INT(actor)};
+	struct db_rows *r;
+	int rc = st_query(st, q, a, NARGS(a), &r), stop = 0;
+
+	if (rc)
+		return rc;
+	while (!stop && (rc = st->drv->next(r)) > 0)
+		stop = fn(arg, st->drv->col_int(r, 0), st->drv->col_int(r, 1),
+			  st->drv->col_int(r, 2) != 0);
+	st->drv->done(r);
+	return rc < 0 ? rc : stop < 0 ? stop : 0;
 }
 
 /* ---- rebuild: loading
@@ -1117,4 +1160,22 @@ int store_profile_actor_label(struct store *st, int64_t id, const char *label)
 	int rc = st_exec(st, q, a, NARGS(a), &n);
 
 	return rc ? rc : n ? 0 : ERR_NOTFOUND;
+}
+
+int store_profile_counts(struct store *st, int64_t *actors, int64_t *listings)
+{
+	static const char q[] =
+		"SELECT COUNT(DISTINCT actor_id), COUNT(*) FROM actor_member";
+	struct db_rows *r;
+	int rc = st_query(st, q, NULL, 0, &r);
+
+	if (rc)
+		return rc;
+	rc = st->drv->next(r);
+	if (rc > 0) {
+		*actors = st->drv->col_int(r, 0);
+		*listings = st->drv->col_int(r, 1);
+	}
+	st->drv->done(r);
+	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
 }

@@ -260,12 +260,16 @@ struct store_profile_src {
 	int64_t first_seen, last_seen; /* its captures, ms since epoch */
 	bool gone;
 };
-/* Listing findings the profile has not seen as analysed now (every one
- * with `all`), oldest capture first.  fn returning non-zero stops. */
-int store_profile_pending(struct store *st, bool all,
+/* Listing findings the profile has not seen as analysed now, oldest
+ * capture first, then profiled listings whose finding is no longer a
+ * listing.  Only findings analysed after `since` (ms) are looked at; 0
+ * looks at all of them and also finds findings that disappeared.  fn
+ * returning non-zero stops.  *newest (may be NULL) receives the latest
+ * analysis time seen. */
+int store_profile_pending(struct store *st, int64_t since,
 			  int (*fn)(void *arg,
 				    const struct store_profile_src *s),
-			  void *arg);
+			  void *arg, int64_t *newest);
 
 struct store_profile_listing {
 	const char *url;
@@ -299,7 +303,7 @@ int store_profile_context_add(struct store *st, int64_t ident,
 int store_profile_ident_set(struct store *st, int64_t ident, int state,
 			    int64_t contexts);
 /* Actors reached through `ident` from listing `listing`: fn(actor, the
- * oldest other linking listing of that actor showing it). */
+ * first profiled other linking listing of that actor showing it). */
 int store_profile_neighbours(struct store *st, int64_t ident, int64_t listing,
 			     int (*fn)(void *arg, int64_t actor, int64_t other),
 			     void *arg);
@@ -331,6 +335,14 @@ int store_profile_member_set(struct store *st, int64_t listing, int64_t actor);
 int store_profile_member_drop(struct store *st, int64_t listing);
 int store_profile_merge_add(struct store *st, int64_t actor, int64_t ident,
 			    int64_t a, int64_t b);
+
+/* Forget the evidence of one actor (it is about to be re-clustered). */
+int store_profile_merges_drop(struct store *st, int64_t actor);
+/* Actors (any state) whose anchor listing is a member of `actor`. */
+int store_profile_actors_anchored(struct store *st, int64_t actor,
+				  int (*fn)(void *arg, int64_t id,
+					    int64_t anchor, bool retired),
+				  void *arg);
 
 /* ---- a whole rebuild ---- */
 /* Listings oldest first (first seen, URL) with their actor (0: none). */
@@ -419,6 +431,9 @@ int store_profile_merges(struct store *st, int64_t actor,
 int store_profile_finding_get(struct store *st, const char *url, char **data);
 int store_profile_finding_set(struct store *st, const char *url,
 			      const char *data);
+/* Actors with members, and listings with an actor. */
+int store_profile_counts(struct store *st, int64_t *actors,
+			 int64_t *listings);
 /* URL (malloc'd) and actor (0: none) of a profiled listing. */
 int store_profile_listing_get(struct store *st, int64_t id, char **url,
 			      int64_t *actor);

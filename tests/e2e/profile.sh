@@ -321,7 +321,7 @@ for fid, data in c.execute("SELECT id, data FROM finding WHERE is_listing = 1").
     c.execute("UPDATE finding SET data = ? WHERE id = ?", (json.dumps(j), fid))
 c.commit()
 EOF
-run_pat stale 120 profile build --stoplist "$WORK/stop.txt"
+run_pat stale 120 profile build --rebuild --stoplist "$WORK/stop.txt"
 if [ "$RC" -eq 0 ] && grep -q "analysed before identifier extraction" "$ERR"; then
 	ok "old findings are analysed again for their identifiers"
 else

@@ -132,20 +132,21 @@ static void test_stop_and_stuffed(void **state)
 
 static void test_frequency_rule(void **state)
 {
-	/* a service line on six shops that share nothing else */
+	/* a service line on seven shops */
 	static const char *const hub[] = {
 		"a s1 phone:cs phone:1", "b s2 phone:cs phone:2",
 		"c s3 phone:cs phone:3", "d s4 phone:cs phone:4",
 		"e s5 phone:cs phone:5", "f s6 phone:cs phone:6",
+		"g s7 phone:cs phone:7",
 	};
-	/* a seller's number on six shops, related pairwise by its banks */
+	/* a seller's number on six shops, many pages each: it links */
 	static const char *const seller[] = {
-		"a s1 phone:p bank:B:1", "b s2 phone:p bank:B:1",
-		"c s3 phone:p bank:B:2", "d s4 phone:p bank:B:2",
-		"e s5 phone:p bank:B:3", "f s6 phone:p bank:B:3",
+		"a s1 phone:p", "b s2 phone:p", "c s3 phone:p", "d s4 phone:p",
+		"e s5 phone:p", "f s6 phone:p", "g s6 phone:p", "h s6 phone:p",
+		"i s1 phone:p", "j s2 phone:p",
 	};
 	struct cluster *c = cluster_new(NULL);
-	struct cluster_opts o = {.max_contexts = 6};
+	struct cluster_opts o = {.max_contexts = 7};
 
 	(void)state;
 	feed(c, hub, ARRAY_LEN(hub));
@@ -154,7 +155,7 @@ static void test_frequency_rule(void **state)
 		cluster_ident_state(c, cluster_ident(c, "phone:cs", 8)),
 		CLUSTER_HUB);
 	assert_int_equal(
-		cluster_ident_contexts(c, cluster_ident(c, "phone:cs", 8)), 6);
+		cluster_ident_contexts(c, cluster_ident(c, "phone:cs", 8)), 7);
 	assert_true(actor_of(c, "a") != actor_of(c, "b"));
 	assert_int_equal(cluster_ngroups(c), 0);
 	cluster_free(c);
@@ -162,10 +163,21 @@ static void test_frequency_rule(void **state)
 	c = cluster_new(NULL);
 	feed(c, seller, ARRAY_LEN(seller));
 	cluster_run(c);
-	/* six contexts, but three groups of related ones: not a hub */
 	assert_int_equal(cluster_ident_state(c, cluster_ident(c, "phone:p", 7)),
 			 CLUSTER_LINK);
-	assert_true(actor_of(c, "a") == actor_of(c, "f"));
+	assert_int_equal(
+		cluster_ident_contexts(c, cluster_ident(c, "phone:p", 7)), 6);
+	assert_true(actor_of(c, "a") == actor_of(c, "j"));
+	/* a seventh shop makes it common, incrementally as in full */
+	{
+		static const char *const one[] = {"k s7 phone:p"};
+		feed(c, one, 1);
+		assert_int_equal(cluster_update(c), 1);
+		assert_int_equal(
+			cluster_ident_state(c, cluster_ident(c, "phone:p", 7)),
+			CLUSTER_HUB);
+		assert_true(actor_of(c, "a") != actor_of(c, "j"));
+	}
 	cluster_free(c);
 
 	/* the threshold is a setting */
@@ -175,7 +187,7 @@ static void test_frequency_rule(void **state)
 	assert_int_equal(
 		cluster_ident_state(c, cluster_ident(c, "phone:cs", 8)),
 		CLUSTER_LINK);
-	assert_true(actor_of(c, "a") == actor_of(c, "f"));
+	assert_true(actor_of(c, "a") == actor_of(c, "g"));
 	cluster_free(c);
 }
 
@@ -514,13 +526,13 @@ static void test_build(void **state)
 	json_t *m, *m2;
 	char *x, *y, *fa;
 
-	/* actor A over three shops; actor B; six shops sharing only a
+	/* actor A over three shops; actor B; seven shops sharing only a
 	 * service line, which also sits on A's and B's pages */
 	finding(f, "a1", "s1", "phone:+6281100000001 phone:+628001", true);
 	finding(f, "a2", "s2", "phone:+6281100000001 bank:BCA:1111111", true);
 	finding(f, "a3", "s3", "bank:BCA:1111111", true);
 	finding(f, "b1", "s4", "phone:+6282200000002 phone:+628001", true);
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < 7; i++) {
 		char p[16], ids[80];
 		snprintf(p, sizeof(p), "c%d", i);
 		snprintf(ids, sizeof(ids), "phone:+628001 email:c%d@x.id", i);
@@ -540,7 +552,7 @@ static void test_build(void **state)
 	assert_string_not_equal(id_of(m, "c0"), id_of(m, "c1"));
 	assert_null(json_object_get(m, "none")); /* no identifier */
 	assert_null(json_object_get(m, "page")); /* not a listing */
-	assert_int_equal(json_object_size(m), 10);
+	assert_int_equal(json_object_size(m), 11);
 	json_decref(m);
 	fa = finding_actor(f, "a3");
 	assert_string_equal(fa, x);
@@ -616,6 +628,47 @@ static void test_build(void **state)
 	}
 	free(x);
 	free(y);
+}
+
+/* A number on six sellers' pages links them, until a seventh shows it
+ * too: then it is a service line, and the incremental build splits what
+ * it joined exactly as a rebuild would. */
+static void test_new_hub(void **state)
+{
+	struct fx *f = *state;
+	struct profile_stats s;
+	json_t *m, *m2;
+	char *first;
+
+	for (int i = 0; i < 6; i++) {
+		char p[16], ids[80];
+		snprintf(p, sizeof(p), "h%d", i);
+		snprintf(ids, sizeof(ids), "phone:+628555 email:h%d@x.id", i);
+		finding(f, p, p, ids, true);
+	}
+	build(f, false, NULL);
+	m = actors(f);
+	first = xstrdup(id_of(m, "h0"));
+	assert_string_equal(id_of(m, "h5"), first);
+	json_decref(m);
+	finding(f, "h6", "h6", "phone:+628555 email:h6@x.id", true);
+	s = build(f, false, NULL);
+	assert_false(s.rebuilt);
+	assert_int_equal(s.hubs, 1);
+	m = actors(f);
+	assert_string_equal(id_of(m, "h0"), first); /* the anchor's id */
+	for (int i = 1; i < 7; i++) {
+		char p[16];
+		snprintf(p, sizeof(p), "h%d", i);
+		assert_string_not_equal(id_of(m, p), first);
+	}
+	s = build(f, true, NULL);
+	assert_int_equal(s.hubs, 1);
+	m2 = actors(f);
+	assert_true(json_equal(m, m2));
+	json_decref(m);
+	json_decref(m2);
+	free(first);
 }
 
 static void test_actor_json(void **state)
@@ -765,6 +818,7 @@ int main(void)
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 	const struct CMUnitTest stored[] = {
 		T(test_build),
+		T(test_new_hub),
 		T(test_actor_json),
 		T(test_stale_findings),
 	};
