@@ -37,7 +37,7 @@ if [ ! -s "$DIR/listings.tsv" ] || [ ! -s "$DIR/add.tsv" ]; then
 fi
 
 if [ -z "$STORE" ]; then
-	# shellcheck disable=SC2046
+	# shellcheck disable=SC2046,SC2086
 	${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 		-Wno-unused-parameter -Isrc $(pkg-config --cflags $PKGS) \
 		-o build/bench/cluster_bench bench/cluster_bench.c src/base/*.c \
@@ -61,7 +61,10 @@ fi
 
 # through the store: build the library objects as the Makefile does
 make --no-print-directory -s patroli >/dev/null
-objs=$(ls build/rel/src/*/*.o | grep -v -e '/cmd/' -e '/main.o')
+objs=""
+for o in build/rel/src/*/*.o; do
+	case $o in */cmd/* | */main.o) ;; *) objs="$objs $o" ;; esac
+done
 libs=$(make --no-print-directory -s -f Makefile -f - print-libs <<'EOF'
 print-libs:
 	@echo "$(LDLIBS)"

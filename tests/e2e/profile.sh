@@ -334,9 +334,10 @@ if [ -n "${PATROLI_TEST_PG:-}" ] && command -v psql >/dev/null 2>&1; then
 	if psql -X -q "$PATROLI_TEST_PG" \
 		-c "DROP SCHEMA IF EXISTS $S CASCADE; CREATE SCHEMA $S" \
 		>"$WORK/psql.out" 2>&1; then
-		sep=?
+		sep='?'
 		case $PATROLI_TEST_PG in *\?*) sep=\& ;; esac
 		DB="$PATROLI_TEST_PG${sep}options=-csearch_path%3D$S"
+		# shellcheck disable=SC2034 # read by run_pat (lib.sh)
 		DATA=$WORK/pg-data
 		# the site as it was at first
 		rm -rf "$SITE/belanjaku/p/obat-i.1003.html"
