@@ -24,7 +24,7 @@
 
 struct loader {
 	struct store *st;
-	json_t **rows; /* by capture order */
+	char **rows; /* the lines, by capture order */
 	size_t n, next;
 };
 
@@ -75,7 +75,7 @@ static json_t *finding_of(char *line)
 static int put(void *arg, int64_t capture_id, const struct store_capture *c)
 {
 	struct loader *ld = arg;
-	json_t *j = ld->rows[ld->next++];
+	json_t *j = finding_of(ld->rows[ld->next++]);
 	char *data = json_dumps(j, JSON_COMPACT);
 	struct store_finding f = {.canonical_url = c->canonical_url,
 				  .capture_id = capture_id,
@@ -86,6 +86,7 @@ static int put(void *arg, int64_t capture_id, const struct store_capture *c)
 	int rc = store_finding_put(ld->st, &f);
 
 	free(data);
+	json_decref(j);
 	return rc;
 }
 
@@ -103,11 +104,14 @@ static size_t load(struct store *st, int64_t run, const char *path, size_t max,
 		die("%s: cannot open", path);
 	store_begin(st);
 	while (ld.n < max && getline(&line, &cap, f) > 0) {
+		char *copy = xstrdup(line);
 		json_t *j = finding_of(line);
 		struct store_capture c = {0};
 		const char *url;
-		if (!j)
+		if (!j) {
+			free(copy);
 			continue;
+		}
 		url = json_string_value(json_object_get(j, "url"));
 		c = (struct store_capture){.run_id = run,
 					   .url = url,
@@ -123,7 +127,8 @@ static size_t load(struct store *st, int64_t run, const char *path, size_t max,
 		if (store_capture_add(st, &c))
 			die("capture of %s", url);
 		ld.rows = xgrow(ld.rows, &rcap, ld.n + 1, sizeof(*ld.rows));
-		ld.rows[ld.n++] = j;
+		ld.rows[ld.n++] = copy;
+		json_decref(j);
 	}
 	store_commit(st);
 	/* pending captures come in WARC order: the order added */
@@ -132,7 +137,7 @@ static size_t load(struct store *st, int64_t run, const char *path, size_t max,
 		die("findings");
 	store_commit(st);
 	for (size_t i = 0; i < ld.n; i++)
-		json_decref(ld.rows[i]);
+		free(ld.rows[i]);
 	free(ld.rows);
 	free(line);
 	fclose(f);

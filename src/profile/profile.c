@@ -313,9 +313,6 @@ static int join_one(struct build *b, const struct queued *q)
 			rc = unlink_hub(b, q->ident[i], count);
 			continue;
 		}
-		if (!rc)
-			rc = store_profile_ident_set(st, q->ident[i],
-						     CLUSTER_LINK, count);
 		linking[i] = 1;
 	}
 	/* 2. the actors it meets */

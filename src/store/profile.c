@@ -130,14 +130,17 @@ int store_profile_pending(struct store *st, int64_t since,
 		"ORDER BY l.id";
 	static const char q_newest[] =
 		"SELECT COALESCE(MAX(analyzed_at), 0) FROM finding";
+	/* with the first and last successful capture of the page */
+#define SEEN(fn)                                                               \
+	"(SELECT " fn "(c.fetched_at) FROM page p JOIN capture c ON "          \
+	"c.page_id = p.id WHERE p.canonical_url = f.canonical_url AND "        \
+	"c.error IS NULL AND c.status >= 200 AND c.status < 300)"
 	static const char q_one[] =
 		"SELECT f.canonical_url, f.capture_id, f.analyzed_at, f.data, "
-		"l.id FROM finding f LEFT JOIN profile_listing l ON l.url = "
-		"f.canonical_url WHERE f.id = $1";
-	static const char q_seen[] =
-		"SELECT MIN(c.fetched_at), MAX(c.fetched_at) FROM page p JOIN "
-		"capture c ON c.page_id = p.id WHERE p.canonical_url = $1 AND "
-		"c.error IS NULL AND c.status >= 200 AND c.status < 300";
+		"l.id, " SEEN("MIN") ", " SEEN("MAX") " FROM finding f LEFT "
+		"JOIN profile_listing l ON l.url = f.canonical_url WHERE f.id = "
+		"$1";
+#undef SEEN
 	static const char q_gone_one[] =
 		"SELECT url, capture_id, analyzed_at, first_seen, last_seen "
 		"FROM profile_listing WHERE id = $1";
@@ -170,6 +173,10 @@ int store_profile_pending(struct store *st, int64_t since,
 			s.profile_id = st->drv->is_null(r, 4)
 					       ? 0
 					       : st->drv->col_int(r, 4);
+			if (!st->drv->is_null(r, 5)) {
+				s.first_seen = st->drv->col_int(r, 5);
+				s.last_seen = st->drv->col_int(r, 6);
+			}
 		}
 		st->drv->done(r);
 		if (rc < 0)
@@ -177,17 +184,6 @@ int store_profile_pending(struct store *st, int64_t since,
 		rc = 0;
 		if (!url)
 			continue;
-		{
-			struct db_arg au[] = {A_TEXT(url)};
-			if (!(rc = st_query(st, q_seen, au, NARGS(au), &r))) {
-				if (st->drv->next(r) > 0 &&
-				    !st->drv->is_null(r, 0)) {
-					s.first_seen = st->drv->col_int(r, 0);
-					s.last_seen = st->drv->col_int(r, 1);
-				}
-				st->drv->done(r);
-			}
-		}
 		s.url = url;
 		s.data = data;
 		if (!rc)
@@ -230,17 +226,19 @@ int store_profile_pending(struct store *st, int64_t since,
 /* The identifier's id and state, inserting it when new. */
 static int ident_id(struct store *st, struct store_profile_edge *e)
 {
-	static const char ins[] =
-		"INSERT INTO identifier (kind, value, state, contexts) VALUES "
-		"($1, $2, $3, 0) ON CONFLICT (kind, value) DO NOTHING";
+	/* most identifiers a listing shows are known already: look first,
+	 * insert when new (builds are serialised: no one else inserts) */
 	static const char sel[] = "SELECT id, state FROM identifier WHERE "
 				  "kind = $1 AND value = $2";
+	static const char ins[] =
+		"INSERT INTO identifier (kind, value, state, contexts) VALUES "
+		"($1, $2, $3, 0) RETURNING id";
 	struct db_arg a[] = {A_TEXT(e->kind), A_TEXT(e->value),
 			     A_INT(e->stop ? 2 : 0)};
 	struct db_rows *r;
-	int rc = st_exec(st, ins, a, NARGS(a), NULL);
+	int rc = st_query(st, sel, a, 2, &r);
 
-	if (rc || (rc = st_query(st, sel, a, 2, &r)))
+	if (rc)
 		return rc;
 	rc = st->drv->next(r);
 	if (rc > 0) {
@@ -248,7 +246,10 @@ static int ident_id(struct store *st, struct store_profile_edge *e)
 		e->state = (int)st->drv->col_int(r, 1);
 	}
 	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_FAIL : rc;
+	if (rc)
+		return rc < 0 ? rc : 0;
+	e->state = e->stop ? 2 : 0;
+	return st_int(st, ins, a, NARGS(a), &e->ident_id);
 }
 
 int store_profile_listing_put(struct store *st,
@@ -373,16 +374,19 @@ int store_profile_context_add(struct store *st, int64_t ident,
 {
 	static const char ins[] =
 		"INSERT INTO identifier_context (identifier_id, context) "
-		"VALUES "
-		"($1, $2) ON CONFLICT (identifier_id, context) DO NOTHING";
-	static const char cnt[] = "SELECT COUNT(*) FROM identifier_context "
-				  "WHERE identifier_id = $1";
+		"VALUES ($1, $2) ON CONFLICT (identifier_id, context) DO "
+		"NOTHING";
+	static const char inc[] = "UPDATE identifier SET contexts = contexts "
+				  "+ 1 WHERE id = $1 RETURNING contexts";
 	struct db_arg a[] = {A_INT(ident), A_TEXT(context)};
 	int64_t n = 0;
 	int rc = st_exec(st, ins, a, NARGS(a), &n);
 
 	*added = n > 0;
-	return rc ? rc : st_int(st, cnt, a, 1, count);
+	*count = -1;
+	if (rc || !n)
+		return rc;
+	return st_int(st, inc, a, 1, count);
 }
 
 int store_profile_ident_set(struct store *st, int64_t ident, int state,

@@ -295,8 +295,8 @@ int store_profile_listing_put(struct store *st,
 int store_profile_listing_drop(struct store *st, int64_t id);
 
 /* ---- incremental joins ---- */
-/* Count `context` for identifier `ident`; *count receives the distinct
- * contexts now recorded, *added whether this one is new. */
+/* Count `context` for identifier `ident`: *added says whether it is new
+ * for it, and then *count receives its distinct contexts (else -1). */
 int store_profile_context_add(struct store *st, int64_t ident,
 			      const char *context, int64_t *count,
 			      bool *added);
