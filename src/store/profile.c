@@ -137,9 +137,11 @@ int store_profile_pending(struct store *st, int64_t since,
 	"c.error IS NULL AND c.status >= 200 AND c.status < 300)"
 	static const char q_one[] =
 		"SELECT f.canonical_url, f.capture_id, f.analyzed_at, f.data, "
-		"l.id, " SEEN("MIN") ", " SEEN("MAX") " FROM finding f LEFT "
-		"JOIN profile_listing l ON l.url = f.canonical_url WHERE f.id = "
-		"$1";
+		"l.id, " SEEN("MIN") ", " SEEN(
+			"MAX") " FROM finding f LEFT "
+			       "JOIN profile_listing l ON l.url = "
+			       "f.canonical_url WHERE f.id = "
+			       "$1";
 #undef SEEN
 	static const char q_gone_one[] =
 		"SELECT url, capture_id, analyzed_at, first_seen, last_seen "
