@@ -131,18 +131,16 @@ int store_profile_pending(struct store *st, int64_t since,
 	static const char q_newest[] =
 		"SELECT COALESCE(MAX(analyzed_at), 0) FROM finding";
 	/* with the first and last successful capture of the page */
-#define SEEN(fn)                                                               \
-	"(SELECT " fn "(c.fetched_at) FROM page p JOIN capture c ON "          \
-	"c.page_id = p.id WHERE p.canonical_url = f.canonical_url AND "        \
-	"c.error IS NULL AND c.status >= 200 AND c.status < 300)"
 	static const char q_one[] =
 		"SELECT f.canonical_url, f.capture_id, f.analyzed_at, f.data, "
-		"l.id, " SEEN("MIN") ", " SEEN(
-			"MAX") " FROM finding f LEFT "
-			       "JOIN profile_listing l ON l.url = "
-			       "f.canonical_url WHERE f.id = "
-			       "$1";
-#undef SEEN
+		"l.id, (SELECT MIN(c.fetched_at) FROM page p JOIN capture c ON "
+		"c.page_id = p.id WHERE p.canonical_url = f.canonical_url AND "
+		"c.error IS NULL AND c.status >= 200 AND c.status < 300), "
+		"(SELECT MAX(c.fetched_at) FROM page p JOIN capture c ON "
+		"c.page_id = p.id WHERE p.canonical_url = f.canonical_url AND "
+		"c.error IS NULL AND c.status >= 200 AND c.status < 300) FROM "
+		"finding f LEFT JOIN profile_listing l ON l.url = "
+		"f.canonical_url WHERE f.id = $1";
 	static const char q_gone_one[] =
 		"SELECT url, capture_id, analyzed_at, first_seen, last_seen "
 		"FROM profile_listing WHERE id = $1";
