@@ -593,8 +593,8 @@ static bool lease_held(struct crawler *c, int64_t wall)
 /*
  * Leasing, in three steps: keep leases alive; top up the hosts we hold;
  * when slots are idle and none of our hosts can use them, claim more hosts
- * (at most `concurrency` at a time and four times that in all, so that
- * several workers share the hosts rather than one taking them all).
+ * (at most two per round and four times `concurrency` in all, so that
+ * several workers share the hosts rather than the first taking them all).
  */
 static void maybe_lease(struct crawler *c)
 {
@@ -624,7 +624,7 @@ static void maybe_lease(struct crawler *c)
 		size_t before = c->nheld;
 		int room = c->o->concurrency - c->active;
 
-		store_hosts_claim(c->st, c->run, c->o->owner, MAX(1, room),
+		store_hosts_claim(c->st, c->run, c->o->owner, MAX(1, MIN(room, 2)),
 				  wall, wall + c->o->lease_ms, on_claim, c,
 				  NULL);
 		if (c->nheld > before)

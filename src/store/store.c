@@ -549,9 +549,13 @@ int store_capture_add(struct store *st, const struct store_capture *c)
 	const char *canon = c->canonical_url ? c->canonical_url : c->url;
 	struct db_arg ap[] = {A_TEXT(canon)};
 	int64_t page = 0, cap = 0;
+	/* Inside a caller's transaction (the crawl's batches) the three
+	 * statements ride in it: a savepoint would cost two more round trips
+	 * per page on PostgreSQL, and a failure fails the batch anyway. */
+	bool own = st->tx_depth == 0;
 	int rc;
 
-	if ((rc = store_begin(st)))
+	if (own && (rc = store_begin(st)))
 		return rc;
 	rc = st_int(st, q_page, ap, NARGS(ap), &page);
 	if (!rc) {
@@ -581,6 +585,8 @@ int store_capture_add(struct store *st, const struct store_capture *c)
 		struct db_arg al[] = {A_INT(cap), A_INT(page), A_INT(redirect)};
 		rc = st_exec(st, q_link, al, NARGS(al), NULL);
 	}
+	if (!own)
+		return rc;
 	if (rc) {
 		store_rollback(st);
 		return rc;
