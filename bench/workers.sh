@@ -220,7 +220,8 @@ EOF
 # The sampler starts after the processes that live through a run (nginx,
 # the postmaster): their earlier CPU time is subtracted with a baseline.
 cpu_start() {
-	local roots="$$,$(head -n 1 "$PGDIR/data/postmaster.pid")"
+	local roots
+	roots="$$,$(head -n 1 "$PGDIR/data/postmaster.pid")"
 	python3 "$T/sampler.py" "$T/cpu.base" "$roots" --once
 	rm -f "$T/cpu.run.ready"
 	python3 "$T/sampler.py" "$T/cpu.run" "$roots" &

@@ -218,7 +218,6 @@ for p in main w1 w2 w3; do
 	reap "$p" "$deadline"
 	exits_ok "$p"
 done
-SPLIT=$(log_lines "$SITE_LOG")
 no_db_errors main w1 w2 w3
 
 pycheck "every page requested exactly once, robots.txt once per host" \
@@ -319,7 +318,7 @@ done
 # The victim: a worker holding a host (committed), once the crawl is
 # well under way.
 victim=""
-for i in $(seq 1 300); do
+for _ in $(seq 1 300); do
 	if [ "$(grep -c '/p/' "$SITE_LOG")" -ge 60 ]; then
 		victim=$(sql "SELECT owner FROM host_lease WHERE owner <> 'main'
 			ORDER BY owner LIMIT 1")
