@@ -186,7 +186,7 @@ static int list_run(struct cmd_ctx *c)
 {
 	struct lister l = {.limit = cmd_int(c, "limit", 0)};
 
-	if (store_profile_actor_list(cmd_store(c), list_one, &l))
+	if (store_profile_actor_list(cmd_store(c), l.limit, list_one, &l))
 		return 1;
 	if (!l.n)
 		printf("no actors: run 'patroli profile build' first\n");

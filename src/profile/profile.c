@@ -23,7 +23,7 @@
 #define SETTINGS_VERSION 1
 /* Findings analysed this long before the last build are looked at again
  * (an analysis may commit a batch after the build read the newest). */
-#define WATERMARK_MARGIN_MS (10 * 60 * 1000)
+#define WATERMARK_MARGIN_MS (2 * 60 * 1000)
 #define CONTEXTS_CAP	    64 /* contexts stored per identifier */
 
 void profile_actor_name(int64_t id, char out[32])

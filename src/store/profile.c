@@ -880,17 +880,51 @@ static long sum_find(const struct sum_row *v, size_t n, int64_t id)
 	return -1;
 }
 
-int store_profile_actor_list(struct store *st,
-			     int (*fn)(void *arg,
-				       const struct store_profile_actor_sum *a),
-			     void *arg)
+static int cmp_sum_id(const void *x, const void *y)
 {
-	static const char q_counts[] =
-		"SELECT a.id, a.label, COUNT(*), MIN(l.first_seen), "
-		"MAX(l.last_seen) FROM actor a JOIN actor_member m ON "
-		"m.actor_id "
-		"= a.id JOIN profile_listing l ON l.id = m.listing_id GROUP BY "
-		"a.id, a.label ORDER BY a.id";
+	const struct sum_row *a = x, *b = y;
+
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Identifier count and platforms of each row, actor by actor. */
+static int sum_details_each(struct store *st, struct sum_row *v, size_t n)
+{
+	static const char q_idents[] =
+		"SELECT COUNT(DISTINCT e.identifier_id) FROM actor_member m "
+		"JOIN listing_identifier e ON e.listing_id = m.listing_id JOIN "
+		"identifier i ON i.id = e.identifier_id WHERE m.actor_id = $1 "
+		"AND i.state = 0";
+	static const char q_plat[] =
+		"SELECT DISTINCT f.platform FROM actor_member m JOIN "
+		"profile_listing l ON l.id = m.listing_id JOIN finding f ON "
+		"f.canonical_url = l.url WHERE m.actor_id = $1 AND f.platform "
+		"IS NOT NULL ORDER BY f.platform";
+	struct db_rows *r;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct db_arg a[] = {A_INT(v[i].id)};
+		struct buf b = BUF_INIT;
+		if ((rc = st_int(st, q_idents, a, NARGS(a), &v[i].identifiers)))
+			break;
+		if ((rc = st_query(st, q_plat, a, NARGS(a), &r)))
+			break;
+		while ((rc = st->drv->next(r)) > 0) {
+			const char *p = st_text(st, r, 0);
+			if (p)
+				buf_printf(&b, "%s%s", b.len ? " " : "", p);
+		}
+		st->drv->done(r);
+		v[i].platforms = b.p ? buf_detach(&b, NULL) : NULL;
+		rc = rc < 0 ? rc : 0;
+	}
+	return rc;
+}
+
+/* The same for every actor at once (rows sorted by id). */
+static int sum_details_all(struct store *st, struct sum_row *v, size_t n)
+{
 	static const char q_idents[] =
 		"SELECT m.actor_id, COUNT(DISTINCT e.identifier_id) FROM "
 		"actor_member m JOIN listing_identifier e ON e.listing_id = "
@@ -902,50 +936,124 @@ int store_profile_actor_list(struct store *st,
 		"profile_listing l ON l.id = m.listing_id JOIN finding f ON "
 		"f.canonical_url = l.url WHERE f.platform IS NOT NULL GROUP BY "
 		"m.actor_id, f.platform ORDER BY m.actor_id, f.platform";
-	struct sum_row *v = NULL;
-	size_t n = 0, cap = 0;
 	struct db_rows *r;
-	int rc = st_query(st, q_counts, NULL, 0, &r), stop = 0;
+	int rc = st_query(st, q_idents, NULL, 0, &r);
 
 	if (rc)
 		return rc;
 	while ((rc = st->drv->next(r)) > 0) {
-		const char *label = st_text(st, r, 1);
-		v = xgrow(v, &cap, n + 1, sizeof(*v));
-		v[n++] = (struct sum_row){
-			.id = st->drv->col_int(r, 0),
-			.listings = st->drv->col_int(r, 2),
-			.first = st->drv->col_int(r, 3),
-			.last = st->drv->col_int(r, 4),
-			.label = label ? xstrdup(label) : NULL,
-		};
+		long k = sum_find(v, n, st->drv->col_int(r, 0));
+		if (k >= 0)
+			v[k].identifiers = st->drv->col_int(r, 1);
 	}
 	st->drv->done(r);
-	if (rc >= 0 && !(rc = st_query(st, q_idents, NULL, 0, &r))) {
-		while ((rc = st->drv->next(r)) > 0) {
-			long k = sum_find(v, n, st->drv->col_int(r, 0));
-			if (k >= 0)
-				v[k].identifiers = st->drv->col_int(r, 1);
+	if (rc < 0 || (rc = st_query(st, q_plat, NULL, 0, &r)))
+		return rc;
+	while ((rc = st->drv->next(r)) > 0) {
+		long k = sum_find(v, n, st->drv->col_int(r, 0));
+		const char *p = st_text(st, r, 1);
+		char *old;
+		if (k < 0 || !p)
+			continue;
+		old = v[k].platforms;
+		v[k].platforms = old ? xasprintf("%s %s", old, p) : xstrdup(p);
+		free(old);
+	}
+	st->drv->done(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* Label, first and last seen of each row, actor by actor. */
+static int sum_times_each(struct store *st, struct sum_row *v, size_t n)
+{
+	static const char q[] =
+		"SELECT a.label, MIN(l.first_seen), MAX(l.last_seen) FROM "
+		"actor "
+		"a JOIN actor_member m ON m.actor_id = a.id JOIN "
+		"profile_listing l ON l.id = m.listing_id WHERE a.id = $1 "
+		"GROUP "
+		"BY a.id, a.label";
+	struct db_rows *r;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct db_arg a[] = {A_INT(v[i].id)};
+		if ((rc = st_query(st, q, a, NARGS(a), &r)))
+			break;
+		if ((rc = st->drv->next(r)) > 0) {
+			const char *label = st_text(st, r, 0);
+			v[i].label = label ? xstrdup(label) : NULL;
+			v[i].first = st->drv->col_int(r, 1);
+			v[i].last = st->drv->col_int(r, 2);
 		}
 		st->drv->done(r);
+		rc = rc < 0 ? rc : 0;
 	}
-	if (rc >= 0 && !(rc = st_query(st, q_plat, NULL, 0, &r))) {
-		while ((rc = st->drv->next(r)) > 0) {
-			long k = sum_find(v, n, st->drv->col_int(r, 0));
-			const char *p = st_text(st, r, 1);
-			char *old;
-			if (k < 0 || !p)
-				continue;
-			old = v[k].platforms;
-			v[k].platforms =
-				old ? xasprintf("%s %s", old, p) : xstrdup(p);
-			free(old);
-		}
-		st->drv->done(r);
+	return rc;
+}
+
+int store_profile_actor_list(struct store *st, int64_t limit,
+			     int (*fn)(void *arg,
+				       const struct store_profile_actor_sum *a),
+			     void *arg)
+{
+	/* the sizes from the membership index alone; the rest for the
+	 * actors shown (all of them: in one pass each) */
+	static const char q_sizes[] = "SELECT actor_id, COUNT(*) FROM "
+				      "actor_member GROUP BY actor_id ORDER "
+				      "BY actor_id";
+	static const char q_counts[] =
+		"SELECT a.id, a.label, MIN(l.first_seen), MAX(l.last_seen) "
+		"FROM "
+		"actor a JOIN actor_member m ON m.actor_id = a.id JOIN "
+		"profile_listing l ON l.id = m.listing_id GROUP BY a.id, "
+		"a.label "
+		"ORDER BY a.id";
+	struct sum_row *v = NULL;
+	size_t n = 0, cap = 0, keep;
+	struct db_rows *r;
+	int rc = st_query(st, q_sizes, NULL, 0, &r), stop = 0;
+
+	if (rc)
+		return rc;
+	while ((rc = st->drv->next(r)) > 0) {
+		v = xgrow(v, &cap, n + 1, sizeof(*v));
+		v[n++] = (struct sum_row){.id = st->drv->col_int(r, 0),
+					  .listings = st->drv->col_int(r, 1)};
 	}
-	if (n)
+	st->drv->done(r);
+	keep = n;
+	if (rc >= 0 && n) {
 		qsort(v, n, sizeof(*v), cmp_sum);
-	for (size_t i = 0; rc >= 0 && !stop && i < n; i++) {
+		if (limit > 0 && (size_t)limit < n)
+			keep = (size_t)limit;
+		if (keep <= 2000) {
+			rc = sum_times_each(st, v, keep);
+			if (!rc)
+				rc = sum_details_each(st, v, keep);
+		} else {
+			qsort(v, keep, sizeof(*v), cmp_sum_id);
+			if (!(rc = st_query(st, q_counts, NULL, 0, &r))) {
+				while ((rc = st->drv->next(r)) > 0) {
+					long k = sum_find(
+						v, keep,
+						st->drv->col_int(r, 0));
+					const char *label = st_text(st, r, 1);
+					if (k < 0)
+						continue;
+					v[k].label =
+						label ? xstrdup(label) : NULL;
+					v[k].first = st->drv->col_int(r, 2);
+					v[k].last = st->drv->col_int(r, 3);
+				}
+				st->drv->done(r);
+			}
+			if (rc >= 0)
+				rc = sum_details_all(st, v, keep);
+			qsort(v, keep, sizeof(*v), cmp_sum);
+		}
+	}
+	for (size_t i = 0; rc >= 0 && !stop && i < keep; i++) {
 		struct store_profile_actor_sum s = {
 			.id = v[i].id,
 			.label = v[i].label,

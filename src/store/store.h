@@ -380,14 +380,15 @@ int store_profile_batch_context(struct store_profile_batch *b, int64_t ident,
 int store_profile_batch_end(struct store_profile_batch *b);
 
 /* ---- reading the profile ---- */
-/* Active actors (with members), most listings first. */
+/* Active actors (with members), most listings first; the `limit` largest
+ * only (0: all).  A small limit reads only those actors' details. */
 struct store_profile_actor_sum {
 	int64_t id;
 	const char *label;
 	int64_t listings, identifiers, first_seen, last_seen;
 	const char *platforms; /* distinct, space-separated */
 };
-int store_profile_actor_list(struct store *st,
+int store_profile_actor_list(struct store *st, int64_t limit,
 			     int (*fn)(void *arg,
 				       const struct store_profile_actor_sum *a),
 			     void *arg);
