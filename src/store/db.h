@@ -2,7 +2,9 @@
  * db.h - private to the store module: the driver interface each backend
  * implements (SQLite in sqlite.c, PostgreSQL in pg.c).  store.c writes its
  * queries once, in portable SQL with $1..$n placeholders numbered in order
- * of first use; a driver only moves values in and rows out.
+ * of first use (SQLite binds by order of appearance: a statement that uses
+ * $2 before $1 binds the wrong values, silently); a driver only moves
+ * values in and rows out.
  *
  * Dialect differences are confined to migrations (see migrate.c), where
  * %ID% and %BLOB% stand for the identity-column and binary types.
