@@ -246,6 +246,13 @@ static int pg_exec(struct db *db, const char *sql)
 
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
 		rc = pg_fail(db, sql, res);
+	/* COMMIT of a transaction an earlier error aborted "succeeds" with
+	 * the tag ROLLBACK: the batch is lost and the caller must know. */
+	else if (!strcmp(sql, "COMMIT") &&
+		 !strcmp(PQcmdStatus(res), "ROLLBACK"))
+		rc = log_fail("%s: COMMIT rolled back: an earlier statement of "
+			      "the transaction failed",
+			      db->uri);
 	PQclear(res);
 	return rc;
 }
