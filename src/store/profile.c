@@ -49,18 +49,8 @@ int store_profile_state_get(struct store *st, const char *key, char **value)
 	static const char q[] =
 		"SELECT value FROM profile_state WHERE key = $1";
 	struct db_arg a[] = {A_TEXT(key)};
-	struct db_rows *r;
-	int rc = st_query(st, q, a, NARGS(a), &r);
 
-	if (rc)
-		return rc;
-	rc = st->drv->next(r);
-	if (rc > 0) {
-		const char *v = st_text(st, r, 0);
-		*value = xstrdup(v ? v : "");
-	}
-	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+	return st_str(st, q, a, NARGS(a), "", value);
 }
 
 int store_profile_state_set(struct store *st, const char *key,
@@ -1191,18 +1181,8 @@ int store_profile_finding_get(struct store *st, const char *url, char **data)
 	static const char q[] = "SELECT data FROM finding WHERE canonical_url "
 				"= $1";
 	struct db_arg a[] = {A_TEXT(url)};
-	struct db_rows *r;
-	int rc = st_query(st, q, a, NARGS(a), &r);
 
-	if (rc)
-		return rc;
-	rc = st->drv->next(r);
-	if (rc > 0) {
-		const char *d = st_text(st, r, 0);
-		*data = xstrdup(d ? d : "{}");
-	}
-	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+	return st_str(st, q, a, NARGS(a), "{}", data);
 }
 
 int store_profile_finding_set(struct store *st, const char *url,

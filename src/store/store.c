@@ -55,6 +55,23 @@ int st_int(struct store *st, const char *sql, const struct db_arg *args,
 	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
 }
 
+int st_str(struct store *st, const char *sql, const struct db_arg *args,
+	   int nargs, const char *def, char **out)
+{
+	struct db_rows *r;
+	int rc = st_query(st, sql, args, nargs, &r);
+
+	if (rc)
+		return rc;
+	rc = st->drv->next(r);
+	if (rc > 0) {
+		const char *v = st_text(st, r, 0);
+		*out = xstrdup(v ? v : def);
+	}
+	st->drv->done(r);
+	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+}
+
 const char *st_text(struct store *st, struct db_rows *r, int col)
 {
 	if (st->drv->is_null(r, col))

@@ -29,6 +29,10 @@ int st_query(struct store *st, const char *sql, const struct db_arg *args,
 /* One row, one integer column; ERR_NOTFOUND when there is no row. */
 int st_int(struct store *st, const char *sql, const struct db_arg *args,
 	   int nargs, int64_t *out);
+/* One row, one text column, copied (caller frees); `def` stands for SQL
+ * NULL.  ERR_NOTFOUND when there is no row. */
+int st_str(struct store *st, const char *sql, const struct db_arg *args,
+	   int nargs, const char *def, char **out);
 /* Column text or NULL for SQL NULL. */
 const char *st_text(struct store *st, struct db_rows *r, int col);
 
