@@ -105,9 +105,12 @@ static void log_v(enum log_level lvl, const char *fmt, va_list ap)
 
 	if (lvl < log_min)
 		return;
+	/* one line at a time, whichever thread logs */
+	flockfile(stderr);
 	fprintf(stderr, "patroli: %s: ", names[lvl]);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void log_msg(enum log_level lvl, const char *fmt, ...)

@@ -7,10 +7,15 @@
  * its host has robots.txt rules, a free connection slot and its delay has
  * passed, so nothing sits in libcurl's queue burning its timeout.
  *
+ * A finished transfer goes to the evidence thread (digest.c), which writes
+ * its WARC records and reads the page's links while this thread drives
+ * more transfers; it comes back to be recorded.  Until then it holds its
+ * slot: transfers under way plus exchanges in the evidence thread never
+ * exceed `concurrency`, which bounds both memory and what a kill costs.
+ *
  * Results are committed in small batches (at most every 100 ms and
  * `concurrency` pages), always after their WARC records are written, so
- * the store never points at evidence a crash could lose (see batch_commit
- * for power loss).
+ * the store never points at evidence a crash could lose.
  */
 #include "crawl/crawl_int.h"
 
@@ -29,7 +34,6 @@
 #define MAX_HOPS      8
 #define ROBOTS_TTL_MS (24LL * 3600 * 1000)
 #define BATCH_MS      100
-#define SYNC_MS	      50
 
 enum robots_state { R_NONE, R_WAIT, R_READY };
 
@@ -80,6 +84,9 @@ struct job {
 	int64_t hop_fid[MAX_HOPS]; /* frontier rows of redirect targets */
 	int nhop_fid;
 	struct fetch f;
+	struct fetch_result res; /* of the last transfer */
+	struct hop *evidence;	 /* its hop, once it has one */
+	struct exchange x;	 /* through the evidence thread */
 };
 
 struct crawler {
@@ -88,6 +95,9 @@ struct crawler {
 	int64_t run;
 	CURLM *multi;
 	struct warc_writer *warc;
+	struct digest *dg; /* the evidence thread: owns warc while running */
+	int inpipe;	   /* exchanges pushed to it and not yet back */
+	int pipe_pages;	   /* of which pages (not robots.txt) */
 	struct host **htab;
 	size_t hcap, hcount;
 	struct host **busy;
@@ -111,7 +121,7 @@ struct crawler {
 	int batch;	/* pages recorded in the open transaction */
 	int batch_max;	/* commit when this many are */
 	bool networked; /* PostgreSQL: workers share the frontier */
-	int64_t batch_at, synced_at;
+	int64_t batch_at;
 	struct progress *prog;
 	struct url_rules rules;
 	struct url_trap_limits traps;
@@ -242,6 +252,7 @@ static void job_free(struct crawler *c, struct job *j)
 	if (!j)
 		return;
 	fetch_release(c->multi, &j->f);
+	exchange_release(&j->x);
 	for (int i = 0; i < j->nhop; i++) {
 		free(j->hop[i].url);
 		free(j->hop[i].content_type);
@@ -262,6 +273,17 @@ static uint64_t sha_prefix(const char *hex)
 		v = (v << 4) | (uint64_t)(ch <= '9' ? ch - '0' : ch - 'a' + 10);
 	}
 	return v ? v : 1; /* 0 marks an empty slot */
+}
+
+static bool u64set_has(const struct u64set *s, uint64_t key)
+{
+	key = key ? key : 1;
+	if (!s->cap)
+		return false;
+	for (size_t i = key & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
+		if (s->v[i] == key)
+			return true;
+	return false;
 }
 
 /* Insert; returns true if the key was already there. */
@@ -312,25 +334,17 @@ static int batch_open(struct crawler *c)
 	return store_begin(c->st);
 }
 
-/* Evidence first, then the rows that point at it.  The WARC writer hands
- * every record to the kernel before it returns, so a killed process loses
- * nothing written; fdatasync, against power loss, runs at most every
- * SYNC_MS rather than per page. */
+/* Evidence first, then the rows that point at it: a page reaches the batch
+ * only after the evidence thread handed its records to the kernel, so a
+ * killed process loses nothing the store points at (fdatasync, against
+ * power loss, is the evidence thread's, see digest.c). */
 static int batch_commit(struct crawler *c)
 {
-	int64_t now = time_mono_ms();
 	int rc;
 
 	if (!c->batch_open)
 		return 0;
 	c->batch_open = false;
-	if (now - c->synced_at >= SYNC_MS) {
-		c->synced_at = now;
-		if (warc_writer_flush(c->warc)) {
-			store_rollback(c->st);
-			return ERR_FAIL;
-		}
-	}
 	rc = store_commit(c->st);
 	if (rc)
 		store_rollback(c->st);
@@ -420,19 +434,21 @@ static void count_variant(struct crawler *c, const char *canon)
 		c->variants[b]++;
 }
 
-/* Note one discovered URL (absolute, not yet canonical) at `depth`; it
+/* Note one discovered URL (canonical; this takes it) at `depth`; it
  * reaches the store with the rest of its page's links in flush_pending(). */
-static void discover(struct crawler *c, const char *raw, int depth)
+static void discover_canon(struct crawler *c, char *canon, int depth)
 {
-	const char *why, *trap;
-	char *canon, *key;
+	const char *trap;
+	char *key;
 	struct host *h;
 
-	if (depth > c->o->max_depth)
+	/* Most links point at pages already known: answer that before the
+	 * scope and trap checks, which allocate.  The set holds only URLs
+	 * that passed them. */
+	if (depth > c->o->max_depth || u64set_has(&c->urls, hash_str(canon))) {
+		free(canon);
 		return;
-	canon = url_canon(raw, &c->rules, &why);
-	if (!canon)
-		return;
+	}
 	key = in_scope(c, canon) ? url_host_key(canon) : NULL;
 	if (!key) {
 		free(canon);
@@ -450,14 +466,23 @@ static void discover(struct crawler *c, const char *raw, int depth)
 		free(canon);
 		return;
 	}
-	if (u64set_add(&c->urls, hash_str(canon))) {
-		free(key);
-		free(canon);
-		return;
-	}
+	u64set_add(&c->urls, hash_str(canon));
 	c->pend = xgrow(c->pend, &c->pendcap, c->npend + 1, sizeof(*c->pend));
 	c->pend[c->npend++] = (struct store_new_url){
 		.url = canon, .host = key, .depth = depth};
+}
+
+/* The same for an absolute URL not yet canonical. */
+static void discover(struct crawler *c, const char *raw, int depth)
+{
+	const char *why;
+	char *canon;
+
+	if (depth > c->o->max_depth)
+		return;
+	canon = url_canon(raw, &c->rules, &why);
+	if (canon)
+		discover_canon(c, canon, depth);
 }
 
 static int cmp_pend(const void *a, const void *b)
@@ -498,28 +523,6 @@ static void flush_pending(struct crawler *c)
 	c->npend = 0;
 }
 
-struct link_ctx {
-	struct crawler *c;
-	int depth;
-};
-
-static void on_link(void *arg, const char *url, const char *rel)
-{
-	struct link_ctx *l = arg;
-
-	(void)rel;
-	discover(l->c, url, l->depth);
-}
-
-static void on_loc(void *arg, const char *loc)
-{
-	struct link_ctx *l = arg;
-
-	discover(l->c, loc, l->depth);
-}
-
-/* ---- leasing ---------------------------------------------------------- */
-
 static void on_lease(void *arg, const struct store_url *u)
 {
 	struct crawler *c = arg;
@@ -535,7 +538,14 @@ static void on_lease(void *arg, const struct store_url *u)
 
 static int64_t pages_started(const struct crawler *c)
 {
-	return c->pages_before + c->stats.fetched + c->active_pages;
+	return c->pages_before + c->stats.fetched + c->active_pages +
+	       c->pipe_pages;
+}
+
+/* A slot is a transfer under way or an exchange in the evidence thread. */
+static int free_slots(const struct crawler *c)
+{
+	return c->o->concurrency - c->active - c->inpipe;
 }
 
 static void on_claim(void *arg, const char *name)
@@ -622,11 +632,11 @@ static void maybe_lease(struct crawler *c)
 	if ((c->want_hosts || !c->nheld) &&
 	    c->nheld < (size_t)c->o->concurrency * 4) {
 		size_t before = c->nheld;
-		int room = c->o->concurrency - c->active;
+		int room = free_slots(c);
 
-		store_hosts_claim(c->st, c->run, c->o->owner, MAX(1, MIN(room, 2)),
-				  wall, wall + c->o->lease_ms, on_claim, c,
-				  NULL);
+		store_hosts_claim(c->st, c->run, c->o->owner,
+				  MAX(1, MIN(room, 2)), wall,
+				  wall + c->o->lease_ms, on_claim, c, NULL);
 		if (c->nheld > before)
 			got |= lease_held(c, wall);
 	}
@@ -721,15 +731,14 @@ static bool may_start_page(struct crawler *c)
 static void dispatch_host(struct crawler *c, struct host *h, int64_t now)
 {
 	if (h->rstate == R_NONE) {
-		if (now >= h->next_at && c->active < c->o->concurrency)
+		if (now >= h->next_at && free_slots(c) > 0)
 			robots_begin(c, h);
 		return;
 	}
 	if (h->rstate != R_READY)
 		return;
-	while (h->qhead && h->active < c->o->per_host &&
-	       c->active < c->o->concurrency && now >= h->next_at &&
-	       !stop_requested && !c->warc_failed) {
+	while (h->qhead && h->active < c->o->per_host && free_slots(c) > 0 &&
+	       now >= h->next_at && !stop_requested && !c->warc_failed) {
 		struct job *j;
 
 		if (!h->qhead->robots_for && !may_start_page(c))
@@ -753,7 +762,7 @@ static void dispatch(struct crawler *c)
 	for (size_t i = 0; i < c->nbusy; i++) {
 		struct host *h = c->busy[i];
 
-		if (c->active < c->o->concurrency)
+		if (free_slots(c) > 0)
 			dispatch_host(c, h, now);
 		if (h->qhead || h->rstate == R_NONE)
 			c->busy[k++] = h;
@@ -763,7 +772,7 @@ static void dispatch(struct crawler *c)
 			  now >= h->next_at;
 	}
 	c->nbusy = k;
-	c->want_hosts = c->active < c->o->concurrency && !usable;
+	c->want_hosts = free_slots(c) > 0 && !usable;
 }
 
 /* The soonest moment a waiting host may send again, for poll's timeout. */
@@ -771,6 +780,9 @@ static int poll_timeout(struct crawler *c)
 {
 	int64_t now = time_mono_ms(), best = 100;
 
+	/* No slot free: a transfer or the evidence thread will wake us. */
+	if (free_slots(c) <= 0)
+		return (int)best;
 	for (size_t i = 0; i < c->nbusy; i++) {
 		struct host *h = c->busy[i];
 		if (h->rstate == R_READY && h->qhead &&
@@ -800,36 +812,60 @@ static void robots_ready(struct crawler *c, struct host *h, int status,
 	host_mark_busy(c, h);
 }
 
-/* Write the exchange to WARC and remember it as a hop of the job. */
-static struct hop *record_hop(struct crawler *c, struct job *j,
-			      const struct fetch_result *r, bool truncated)
+/* Remember the last transfer as a hop of the job, and send it to the
+ * evidence thread: WARC records, and for a page whose links count, its
+ * body read.  Returns false when there is nothing to send. */
+static bool send_evidence(struct crawler *c, struct job *j)
 {
-	struct warc_fetch wf = {
-		.url = j->cur,
-		.ip = r->ip[0] ? r->ip : NULL,
-		.fetched_at = time_now_ms(),
-		.request = buf_slice(&j->f.req),
-		.response = buf_slice(&j->f.resp),
-		.truncated = truncated ? (j->f.over_cap ? WARC_TRUNC_LENGTH
-							: WARC_TRUNC_TIME)
-				       : WARC_TRUNC_NONE,
-	};
-	struct warc_written w;
+	const struct fetch_result *r = &j->res;
+	bool cut = r->code != CURLE_OK;
 	struct hop *hp;
 
-	if (j->nhop >= MAX_HOPS)
-		return NULL;
-	hp = &j->hop[j->nhop];
+	j->evidence = NULL;
+	if (j->nhop >= MAX_HOPS || !j->f.resp.len)
+		return false;
+	hp = &j->hop[j->nhop++];
 	memset(hp, 0, sizeof(*hp));
 	hp->url = xstrdup(j->cur);
 	hp->status = (int)r->status;
-	hp->at = wf.fetched_at;
+	hp->at = time_now_ms();
 	snprintf(hp->ip, sizeof(hp->ip), "%s", r->ip);
 	hp->content_type = r->content_type ? xstrdup(r->content_type) : NULL;
-	j->nhop++;
-	if (!j->f.resp.len)
-		return hp;
-	if (warc_write_fetch(c->warc, &wf, &w)) {
+	j->evidence = hp;
+	exchange_release(&j->x);
+	j->x.in = (struct warc_fetch){
+		.url = j->cur,
+		.ip = hp->ip[0] ? hp->ip : NULL,
+		.fetched_at = hp->at,
+		.request = buf_slice(&j->f.req),
+		.response = buf_slice(&j->f.resp),
+		.truncated = !cut	     ? WARC_TRUNC_NONE
+			     : j->f.over_cap ? WARC_TRUNC_LENGTH
+					     : WARC_TRUNC_TIME,
+	};
+	j->x.content_type = hp->content_type;
+	/* Only a page that arrived whole and is not a redirect or an error
+	 * has links worth following; its body is read on that thread too. */
+	j->x.link_depth = -1;
+	if (!j->robots_for && !cut && r->status >= 200 && r->status < 300)
+		j->x.link_depth = j->depth + 1;
+	digest_push(c->dg, &j->x);
+	c->inpipe++;
+	if (!j->robots_for)
+		c->pipe_pages++;
+	return true;
+}
+
+/* The evidence thread is done with the exchange: note where the records
+ * went. */
+static void evidence_back(struct crawler *c, struct job *j)
+{
+	struct hop *hp = j->evidence;
+
+	c->inpipe--;
+	if (!j->robots_for)
+		c->pipe_pages--;
+	if (j->x.rc) {
 		/* A capture without its evidence is worthless to an officer:
 		 * stop starting transfers; what is committed stays. */
 		if (!c->warc_failed)
@@ -838,13 +874,12 @@ static struct hop *record_hop(struct crawler *c, struct job *j,
 				"stopping the crawl",
 				j->cur);
 		c->warc_failed = true;
-		return hp;
+		return;
 	}
-	snprintf(hp->file, sizeof(hp->file), "%s", w.file);
-	hp->off = w.offset;
-	hp->len = w.length;
-	memcpy(hp->sha, w.payload_sha256, sizeof(hp->sha));
-	return hp;
+	snprintf(hp->file, sizeof(hp->file), "%s", j->x.out.file);
+	hp->off = j->x.out.offset;
+	hp->len = j->x.out.length;
+	memcpy(hp->sha, j->x.out.payload_sha256, sizeof(hp->sha));
 }
 
 static void add_capture(struct crawler *c, struct job *j, const struct hop *hp,
@@ -1030,73 +1065,20 @@ static bool follow_redirect(struct crawler *c, struct job *j,
 	return true;
 }
 
-/* Parse what came back: links, canonical, sitemaps.  Returns the canonical
- * URL (malloc'd) or NULL; sets *err on a body that could not be read. */
-static char *digest_body(struct crawler *c, struct job *j, const struct hop *hp,
-			 char *err, size_t n)
+/* What the evidence thread read in the page: its links reach the frontier,
+ * its declared canonical (malloc'd or NULL) is returned. */
+static char *take_links(struct crawler *c, struct job *j, char *err, size_t n)
 {
-	struct warc_http_head head = {0};
-	struct buf body = BUF_INIT, utf8 = BUF_INIT;
-	struct link_ctx l = {c, j->depth + 1};
-	char *canonical = NULL;
-	int rc;
+	char *canonical = j->x.canonical;
 
-	buf_init(&body, (size_t)c->o->max_body);
-	rc = warc_http_body(buf_slice(&j->f.resp), (size_t)c->o->max_body,
-			    &body, &head);
-	if (rc == ERR_LIMIT) {
-		snprintf(err, n,
-			 "decoded body larger than the %lld-byte "
-			 "limit (compression bomb?)",
-			 (long long)c->o->max_body);
-		goto out;
-	}
-	if (html_is_html(hp->content_type)) {
-		htmlDocPtr doc;
-
-		buf_init(&utf8, (size_t)c->o->max_body * 4);
-		html_to_utf8(hp->content_type, buf_slice(&body), &utf8, NULL);
-		doc = html_parse(buf_slice(&utf8), j->cur);
-		html_links(doc, j->cur, (size_t)c->o->max_links, on_link, &l,
-			   &canonical);
-		html_free(doc);
-	} else {
-		sitemap_parse(buf_slice(&body), j->cur, 50000, on_loc, &l);
-	}
-out:
-	warc_http_head_release(&head);
-	buf_release(&body);
-	buf_release(&utf8);
+	if (j->x.err[0])
+		snprintf(err, n, "%s", j->x.err);
+	for (size_t i = 0; i < j->x.nlinks; i++)
+		discover_canon(c, j->x.links[i], j->x.link_depth);
+	j->x.nlinks = 0;
+	j->x.canonical = NULL;
+	flush_pending(c);
 	return canonical;
-}
-
-/* A declared canonical counts only within the page's registrable domain;
- * otherwise a page could claim to be someone else's. */
-static char *accept_canonical(struct crawler *c, const char *page,
-			      char *declared)
-{
-	const char *why;
-	char *canon = declared ? url_canon(declared, &c->rules, &why) : NULL;
-	char *h1, *h2, *d1, *d2;
-	bool same;
-
-	free(declared);
-	if (!canon)
-		return NULL;
-	h1 = url_host(page);
-	h2 = url_host(canon);
-	d1 = url_domain(h1);
-	d2 = url_domain(h2);
-	same = d1 && d2 && !strcmp(d1, d2);
-	free(h1);
-	free(h2);
-	free(d1);
-	free(d2);
-	if (!same) {
-		free(canon);
-		return NULL;
-	}
-	return canon;
 }
 
 static void complete_page(struct crawler *c, struct job *j,
@@ -1105,16 +1087,9 @@ static void complete_page(struct crawler *c, struct job *j,
 	char err[512] = "";
 	const char *dup = NULL;
 	char *canonical = NULL;
-	struct hop *hp;
-	bool truncated = r->code != CURLE_OK, maybe_dup;
+	const struct hop *hp = j->evidence;
+	bool maybe_dup;
 
-	if (r->code != CURLE_OK && !j->f.resp.len) {
-		transfer_error(j, r, err, sizeof(err));
-		if (!try_retry(c, j, r, err))
-			finish_page(c, j, NULL, err);
-		return;
-	}
-	hp = record_hop(c, j, r, truncated);
 	if (r->code != CURLE_OK) {
 		transfer_error(j, r, err, sizeof(err));
 		if (!try_retry(c, j, r, err))
@@ -1141,9 +1116,7 @@ static void complete_page(struct crawler *c, struct job *j,
 		return;
 	}
 	batch_open(c);
-	canonical = digest_body(c, j, hp, err, sizeof(err));
-	flush_pending(c);
-	canonical = accept_canonical(c, j->cur, canonical);
+	canonical = take_links(c, j, err, sizeof(err));
 	/* Identical bytes at another URL are the same page. */
 	maybe_dup = hp && hp->sha[0] && seen_add(c, hp->sha);
 	if (!canonical && maybe_dup &&
@@ -1162,8 +1135,6 @@ static void complete_robots(struct crawler *c, struct job *j,
 	char err[256];
 	int status = r->code == CURLE_OK ? (int)r->status : ROBOTS_UNREACHABLE;
 
-	if (j->f.resp.len)
-		record_hop(c, j, r, r->code != CURLE_OK);
 	if (r->code == CURLE_OK && r->status >= 300 && r->status < 400 &&
 	    r->redirect && follow_redirect(c, j, r, err, sizeof(err), NULL))
 		return; /* RFC 9309 2.3.1.2: follow at least five hops */
@@ -1211,26 +1182,49 @@ static void act_remove(struct crawler *c, struct job *j)
 	j->aprev = j->anext = NULL;
 }
 
+/* Either call ends with the job freed (its transfer with it) or, for a
+ * redirect, re-queued with its transfer released. */
+static void complete(struct crawler *c, struct job *j)
+{
+	if (j->robots_for)
+		complete_robots(c, j, &j->res);
+	else
+		complete_page(c, j, &j->res);
+	batch_maybe_commit(c, false);
+}
+
 static void on_done(struct crawler *c, CURL *easy, CURLcode code)
 {
 	struct job *j = NULL;
-	struct fetch_result r;
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&j);
-	fetch_result(&j->f, code, &r);
+	fetch_result(&j->f, code, &j->res);
 	act_remove(c, j);
+	/* Out of libcurl's hands now, so that it never looks at the handle
+	 * while the evidence thread reads the job's buffers. */
+	curl_multi_remove_handle(c->multi, easy);
 	c->active--;
 	j->host->active--;
 	if (!j->robots_for)
 		c->active_pages--;
 	c->stats.bytes += (int64_t)j->f.resp.len;
-	/* Either call ends with the job freed (its transfer with it) or, for
-	 * a redirect, re-queued with its transfer released. */
-	if (j->robots_for)
-		complete_robots(c, j, &r);
-	else
-		complete_page(c, j, &r);
-	batch_maybe_commit(c, false);
+	if (!send_evidence(c, j))
+		complete(c, j);
+}
+
+/* Take back what the evidence thread finished (wait: at least one). */
+static void drain(struct crawler *c, bool wait)
+{
+	struct exchange *x;
+
+	while (c->inpipe && (x = digest_pop(c->dg, wait))) {
+		struct job *j =
+			(struct job *)((char *)x - offsetof(struct job, x));
+
+		evidence_back(c, j);
+		complete(c, j);
+		wait = false;
+	}
 }
 
 static void reap(struct crawler *c)
@@ -1306,6 +1300,27 @@ static int open_warc(struct crawler *c)
 	return warc_writer_open(&wo, &c->warc);
 }
 
+static void wake(void *arg)
+{
+	curl_multi_wakeup(arg);
+}
+
+static int start_digest(struct crawler *c)
+{
+	struct digest_opts d = {
+		.warc = c->warc,
+		.crawl = c->o,
+		.rules = &c->rules,
+		/* one per core: with the scheduler's thread that oversubscribes
+		 * by one, which keeps every core busy when one thread waits */
+		.threads = (int)MAX(1, MIN(sysconf(_SC_NPROCESSORS_ONLN), 8)),
+		.wake = wake,
+		.wake_arg = c->multi,
+	};
+
+	return digest_start(&d, &c->dg);
+}
+
 /* True when nothing is queued or leased for this run any more. */
 static bool frontier_exhausted(struct crawler *c)
 {
@@ -1326,7 +1341,7 @@ static void loop(struct crawler *c)
 			c->limit = true;
 		maybe_lease(c);
 		dispatch(c);
-		if (!c->active && !c->inmem && !c->nbusy) {
+		if (!c->active && !c->inpipe && !c->inmem && !c->nbusy) {
 			if (c->limit || stop_requested)
 				break;
 			batch_commit(c);
@@ -1342,18 +1357,20 @@ static void loop(struct crawler *c)
 		/* Stopping: at the page limit, on a signal, or when the
 		 * evidence can no longer be written. */
 		if ((stop_requested || c->limit || c->warc_failed) &&
-		    !c->active)
+		    !c->active && !c->inpipe)
 			break;
 		curl_multi_perform(c->multi, &running);
 		reap(c);
+		drain(c, false);
 		batch_maybe_commit(c, false);
 		progress_update(c->prog, &c->stats,
 				c->queued_hint + (int64_t)c->inmem, c->active,
 				false);
-		if (c->active || c->nbusy)
+		if (c->active || c->inpipe || c->nbusy)
 			curl_multi_poll(c->multi, NULL, 0,
-					c->active ? poll_timeout(c)
-						  : MAX(1, poll_timeout(c)),
+					c->active || c->inpipe
+						? poll_timeout(c)
+						: MAX(1, poll_timeout(c)),
 					NULL);
 	}
 }
@@ -1445,6 +1462,12 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 			  (long)o->concurrency);
 	curl_multi_setopt(c.multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 			  (long)o->per_host);
+	if (start_digest(&c)) {
+		crawler_release(&c);
+		curl_multi_cleanup(c.multi);
+		warc_writer_close(c.warc);
+		return ERR_FAIL;
+	}
 	c.prog = progress_new(o->progress);
 	stop_requested = 0;
 	sa.sa_handler = on_signal;
@@ -1454,6 +1477,14 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	loop(&c);
 
 	abort_active(&c);
+	while (c.inpipe)
+		drain(&c, true);
+	/* the last records synced before the rows that point at them */
+	if (digest_stop(c.dg)) {
+		store_rollback(st);
+		c.batch_open = false;
+		c.warc_failed = true;
+	}
 	rc = batch_commit(&c);
 	if (!rc && !stop_requested && !c.warc_failed &&
 	    (c.limit || frontier_exhausted(&c)))

@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 
 #include "crawl/crawl.h"
+#include "warc/warc.h"
 
 /* ---- fetch.c: one HTTP exchange, recorded byte for byte ----------------- */
 struct fetch {
@@ -50,5 +51,44 @@ struct progress *progress_new(bool tty);
 void progress_update(struct progress *p, const struct crawl_stats *s,
 		     int64_t queued, int active, bool force);
 void progress_free(struct progress *p);
+
+/* ---- digest.c: the evidence thread -------------------------------------- */
+/* One finished exchange on its way through the evidence thread: written to
+ * WARC, and for a page whose links count, its body read.  The crawler fills
+ * the inputs, pushes it, and reads the outputs once it pops it back. */
+struct exchange {
+	struct warc_fetch in;
+	const char *content_type; /* of the response; NULL if none */
+	int link_depth;		  /* depth of its links; < 0: evidence only */
+	/* out */
+	int rc; /* 0, or the record could not be written (no evidence) */
+	struct warc_written out;
+	char **links; /* canonical, malloc'd; none past max_depth */
+	size_t nlinks, linkcap;
+	char *canonical; /* declared, within the page's domain, or NULL */
+	char err[256];	 /* the body could not be read */
+	struct exchange *next;
+};
+
+struct digest_opts {
+	struct warc_writer *warc; /* the thread's alone until digest_stop */
+	const struct crawl_opts *crawl;
+	const struct url_rules *rules;
+	int threads;		 /* how many (1 to 8) */
+	void (*wake)(void *arg); /* called when an exchange comes back */
+	void *wake_arg;
+};
+
+struct digest;
+int digest_start(const struct digest_opts *o, struct digest **out);
+void digest_push(struct digest *d, struct exchange *x);
+/* The next exchange back, in the order they finish; NULL if none is ready
+ * (wait: block until one is; only when one was pushed and not yet popped). */
+struct exchange *digest_pop(struct digest *d, bool wait);
+/* Stop the thread (every pushed exchange must have been popped) and sync
+ * the WARC file.  Returns the first sync error. */
+int digest_stop(struct digest *d);
+/* Free the outputs. */
+void exchange_release(struct exchange *x);
 
 #endif

@@ -1,0 +1,340 @@
+/*
+ * digest.c - the crawl's second thread: evidence and reading.
+ *
+ * Per page, most of the crawl's CPU goes to work that needs neither
+ * libcurl nor the store: compressing and hashing the WARC records, decoding
+ * and parsing the body, resolving and canonicalising its links.  That work
+ * runs here, so the scheduler's thread only drives transfers and commits,
+ * and a crawl uses two cores.
+ *
+ * A few threads (one per core by default): each takes the next exchange,
+ * appends its records under the writer's lock (compression and hashing
+ * included, so the file has one writer at a time and each exchange's two
+ * records stay together), then reads the body unlocked, which is where
+ * the threads overlap.  Exchanges come back in the order they finish.  The
+ * scheduler owns each exchange throughout and does not touch it between
+ * digest_push() and digest_pop(); the queue's mutex orders the threads'
+ * accesses.
+ *
+ * Durability is as it was on one thread: a record is handed to the kernel
+ * before its exchange comes back (a killed process loses nothing the
+ * store points at), and fdatasync, against power loss, runs at most every
+ * SYNC_MS while records are written, and once more when the thread stops.
+ */
+#include "crawl/crawl_int.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "html/html.h"
+
+#define SYNC_MS	    50
+#define MAX_THREADS 8
+
+struct digest {
+	struct digest_opts o;
+	pthread_t thread[MAX_THREADS];
+	int nthread;
+	pthread_mutex_t mu;
+	pthread_mutex_t wmu;	/* the WARC writer's: one caller at a time */
+	pthread_cond_t cv;	/* work arrived, or stop */
+	pthread_cond_t done_cv; /* an exchange came back */
+	struct exchange *inq, **intail;
+	struct exchange *outq, **outtail;
+	bool stop;
+	bool unsynced;
+	int64_t synced_at;
+	int sync_rc;
+};
+
+/* ---- reading one body (runs on the digest thread) ----------------------- */
+
+static void add_link(struct exchange *x, char *canon)
+{
+	x->links =
+		xgrow(x->links, &x->linkcap, x->nlinks + 1, sizeof(*x->links));
+	x->links[x->nlinks++] = canon;
+}
+
+struct link_ctx {
+	const struct digest_opts *o;
+	struct exchange *x;
+};
+
+static void on_link(void *arg, const char *url, const char *rel)
+{
+	struct link_ctx *l = arg;
+	const char *why;
+	char *canon = url_canon(url, l->o->rules, &why);
+
+	(void)rel;
+	if (canon)
+		add_link(l->x, canon);
+}
+
+static void on_loc(void *arg, const char *loc)
+{
+	on_link(arg, loc, NULL);
+}
+
+/* A declared canonical counts only within the page's registrable domain;
+ * otherwise a page could claim to be someone else's. */
+static char *accept_canonical(const struct digest_opts *o, const char *page,
+			      char *declared)
+{
+	const char *why;
+	char *canon = declared ? url_canon(declared, o->rules, &why) : NULL;
+	char *h1, *h2, *d1, *d2;
+	bool same;
+
+	free(declared);
+	if (!canon)
+		return NULL;
+	h1 = url_host(page);
+	h2 = url_host(canon);
+	d1 = h1 ? url_domain(h1) : NULL;
+	d2 = h2 ? url_domain(h2) : NULL;
+	same = d1 && d2 && !strcmp(d1, d2);
+	free(h1);
+	free(h2);
+	free(d1);
+	free(d2);
+	if (!same) {
+		free(canon);
+		return NULL;
+	}
+	return canon;
+}
+
+/* Links (or sitemap entries) and the declared canonical of one body. */
+static void read_body(const struct digest_opts *o, struct exchange *x)
+{
+	size_t max = (size_t)o->crawl->max_body;
+	struct buf body = BUF_INIT, utf8 = BUF_INIT;
+	struct link_ctx l = {o, x};
+	char *declared = NULL;
+
+	buf_init(&body, max);
+	if (warc_http_body(x->in.response, max, &body, NULL) == ERR_LIMIT) {
+		snprintf(x->err, sizeof(x->err),
+			 "decoded body larger than the %zu-byte limit "
+			 "(compression bomb?)",
+			 max);
+		goto out;
+	}
+	if (x->link_depth > o->crawl->max_depth)
+		l.x = NULL; /* too deep to follow: only the canonical counts */
+	if (html_is_html(x->content_type)) {
+		htmlDocPtr doc;
+
+		buf_init(&utf8, max * 4);
+		html_to_utf8(x->content_type, buf_slice(&body), &utf8, NULL);
+		doc = html_parse(buf_slice(&utf8), x->in.url);
+		html_links(doc, x->in.url,
+			   l.x ? (size_t)o->crawl->max_links : 0, on_link, &l,
+			   &declared);
+		html_free(doc);
+		x->canonical = accept_canonical(o, x->in.url, declared);
+	} else if (l.x) {
+		sitemap_parse(buf_slice(&body), x->in.url, 50000, on_loc, &l);
+	}
+out:
+	buf_release(&body);
+	buf_release(&utf8);
+}
+
+static void process(struct digest *d, struct exchange *x)
+{
+	pthread_mutex_lock(&d->wmu);
+	x->rc = warc_write_fetch(d->o.warc, &x->in, &x->out);
+	pthread_mutex_unlock(&d->wmu);
+	if (x->link_depth >= 0)
+		read_body(&d->o, x);
+}
+
+/* ---- the thread ---------------------------------------------------------- */
+
+static void deadline(struct timespec *ts, int64_t ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/* Called with the mutex held; drops it around the system call. */
+static void maybe_sync(struct digest *d, bool force)
+{
+	int64_t now = time_mono_ms();
+	int rc;
+
+	if (!d->unsynced || (!force && now - d->synced_at < SYNC_MS))
+		return;
+	d->unsynced = false;
+	d->synced_at = now;
+	pthread_mutex_unlock(&d->mu);
+	pthread_mutex_lock(&d->wmu);
+	rc = warc_writer_flush(d->o.warc);
+	pthread_mutex_unlock(&d->wmu);
+	pthread_mutex_lock(&d->mu);
+	if (rc && !d->sync_rc)
+		d->sync_rc = rc;
+}
+
+static void *run(void *arg)
+{
+	struct digest *d = arg;
+
+	pthread_setname_np(pthread_self(), "patroli-digest");
+	pthread_mutex_lock(&d->mu);
+	for (;;) {
+		struct exchange *x = d->inq;
+
+		if (!x) {
+			struct timespec ts;
+
+			if (d->stop)
+				break;
+			if (!d->unsynced) {
+				pthread_cond_wait(&d->cv, &d->mu);
+				continue;
+			}
+			/* records written and none coming: sync when due */
+			deadline(&ts, SYNC_MS);
+			if (pthread_cond_timedwait(&d->cv, &d->mu, &ts) ==
+			    ETIMEDOUT)
+				maybe_sync(d, true);
+			continue;
+		}
+		d->inq = x->next;
+		if (!d->inq)
+			d->intail = &d->inq;
+		pthread_mutex_unlock(&d->mu);
+
+		process(d, x);
+
+		pthread_mutex_lock(&d->mu);
+		if (!x->rc)
+			d->unsynced = true;
+		if (d->sync_rc && !x->rc)
+			x->rc = d->sync_rc; /* evidence may be lost: stop */
+		x->next = NULL;
+		*d->outtail = x;
+		d->outtail = &x->next;
+		pthread_cond_signal(&d->done_cv);
+		if (d->o.wake)
+			d->o.wake(d->o.wake_arg);
+		maybe_sync(d, false);
+	}
+	maybe_sync(d, true);
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+/* ---- the scheduler's side ------------------------------------------------ */
+
+static void destroy(struct digest *d)
+{
+	pthread_cond_destroy(&d->cv);
+	pthread_cond_destroy(&d->done_cv);
+	pthread_mutex_destroy(&d->mu);
+	pthread_mutex_destroy(&d->wmu);
+	free(d);
+}
+
+int digest_start(const struct digest_opts *o, struct digest **out)
+{
+	struct digest *d = xcalloc(1, sizeof(*d));
+	pthread_condattr_t ca;
+	int rc = 0;
+
+	d->o = *o;
+	d->intail = &d->inq;
+	d->outtail = &d->outq;
+	d->synced_at = time_mono_ms();
+	/* libxml2 sets up its globals once, from this thread */
+	xmlInitParser();
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_mutex_init(&d->wmu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&d->done_cv, NULL);
+	for (int i = 0; i < MIN(MAX(o->threads, 1), MAX_THREADS) && !rc; i++)
+		if (!(rc = pthread_create(&d->thread[i], NULL, run, d)))
+			d->nthread++;
+	if (!d->nthread) {
+		destroy(d);
+		return log_fail("cannot start the evidence thread: %s",
+				strerror(rc));
+	}
+	*out = d;
+	return 0;
+}
+
+void digest_push(struct digest *d, struct exchange *x)
+{
+	x->next = NULL;
+	pthread_mutex_lock(&d->mu);
+	*d->intail = x;
+	d->intail = &x->next;
+	pthread_cond_signal(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+}
+
+static struct exchange *pop_locked(struct digest *d)
+{
+	struct exchange *x = d->outq;
+
+	if (x) {
+		d->outq = x->next;
+		if (!d->outq)
+			d->outtail = &d->outq;
+		x->next = NULL;
+	}
+	return x;
+}
+
+struct exchange *digest_pop(struct digest *d, bool wait)
+{
+	struct exchange *x;
+
+	pthread_mutex_lock(&d->mu);
+	while (!(x = pop_locked(d)) && wait)
+		pthread_cond_wait(&d->done_cv, &d->mu);
+	pthread_mutex_unlock(&d->mu);
+	return x;
+}
+
+int digest_stop(struct digest *d)
+{
+	int rc;
+
+	if (!d)
+		return 0;
+	pthread_mutex_lock(&d->mu);
+	d->stop = true;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	for (int i = 0; i < d->nthread; i++)
+		pthread_join(d->thread[i], NULL);
+	rc = d->sync_rc;
+	destroy(d);
+	return rc;
+}
+
+void exchange_release(struct exchange *x)
+{
+	for (size_t i = 0; i < x->nlinks; i++)
+		free(x->links[i]);
+	free(x->links);
+	free(x->canonical);
+	memset(x, 0, sizeof(*x));
+}
