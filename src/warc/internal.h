@@ -27,5 +27,7 @@ int warc_block_payload(struct slice block, enum warc_msg kind, struct buf *tmp,
 
 /* "sha256:" + base32 of the digest of p, appended to out. */
 void warc_digest_label(const void *p, size_t n, struct buf *out);
+/* The same label for a SHA-256 already computed. */
+void warc_sha256_label(const unsigned char md[32], struct buf *out);
 
 #endif

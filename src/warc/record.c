@@ -65,21 +65,28 @@ int warc_block_payload(struct slice block, enum warc_msg kind, struct buf *tmp,
 	return rc;
 }
 
+void warc_sha256_label(const unsigned char md[32], struct buf *out)
+{
+	struct buf b32;
+
+	/* base32_encode pads to a multiple of 8 of the whole buffer, so it
+	 * gets a buffer of its own. */
+	buf_init(&b32, 0);
+	base32_encode(md, 32, &b32);
+	buf_puts(out, "sha256:");
+	buf_append(out, b32.p, b32.len);
+	buf_release(&b32);
+}
+
 void warc_digest_label(const void *p, size_t n, struct buf *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
-	struct buf b32;
 
-	if (!EVP_Digest(p ? p : "", n, md, &len, EVP_sha256(), NULL))
+	if (!EVP_Digest(p ? p : "", n, md, &len, EVP_sha256(), NULL) ||
+	    len != 32)
 		die("EVP_Digest(sha256) failed");
-	/* base32_encode pads to a multiple of 8 of the whole buffer, so it
-	 * gets a buffer of its own. */
-	buf_init(&b32, 0);
-	base32_encode(md, len, &b32);
-	buf_puts(out, "sha256:");
-	buf_append(out, b32.p, b32.len);
-	buf_release(&b32);
+	warc_sha256_label(md, out);
 }
 
 /* ---- checking -------------------------------------------------------------

@@ -509,11 +509,25 @@ static int write_http(struct warc_writer *w, const struct warc_fetch *f,
 	field_digest(&h, "WARC-Block-Digest", block);
 	/* No payload digest when the head does not parse: the record then
 	 * has no well-defined payload (WARC 1.1, 5.9). */
-	if (http_ok)
-		field_digest(&h, "WARC-Payload-Digest", payload);
+	if (http_ok || resp) {
+		/* one pass over the payload for the record and the store */
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0;
+
+		if (!EVP_Digest(payload.p ? payload.p : "", payload.n, md,
+				&mdlen, EVP_sha256(), NULL) ||
+		    mdlen != 32)
+			die("EVP_Digest(sha256) failed");
+		if (http_ok) {
+			buf_puts(&h, "WARC-Payload-Digest: ");
+			warc_sha256_label(md, &h);
+			buf_puts(&h, "\r\n");
+		}
+		if (resp)
+			hex_encode(md, mdlen, out->payload_sha256);
+	}
 	buf_printf(&h, "Content-Length: %zu\r\n\r\n", block.n);
 	if (resp) {
-		sha256_hex(payload.p, payload.n, out->payload_sha256);
 		out->status = status;
 		out->payload_bad = prc != 0;
 	}
