@@ -26,6 +26,11 @@ struct db_arg {
 #define A_TEXT(v)      ((struct db_arg){.t = (v) ? DB_TEXT : DB_NULL, .s = (v)})
 #define A_BLOB(p, len) ((struct db_arg){.t = DB_BLOB, .s = (p), .n = (len)})
 
+/* Every driver runs statements with at least this many parameters (queue.c
+ * writes up to 3,584 in one; SQLite allows 32,766 since 3.32, PostgreSQL
+ * 65,535). */
+#define DB_PARAMS_MIN 4096
+
 struct db;	/* a connection, driver-defined */
 struct db_rows; /* a result being read, driver-defined */
 
@@ -45,6 +50,16 @@ struct db_driver {
 	 * drivers cache prepared statements by its address. */
 	int (*query)(struct db *db, const char *sql, const struct db_arg *args,
 		     int nargs, struct db_rows **out);
+	/* As query(), but planned for these parameters on every call, never
+	 * with a plan the driver cached: for statements whose best plan
+	 * depends on table sizes that change by orders of magnitude during a
+	 * crawl (queue.c's UPDATE ... FROM (VALUES ...)).  PostgreSQL settles
+	 * on a generic plan after five runs: made while the table was new, it
+	 * keeps a hash join over a sequential scan once the table holds
+	 * millions of rows.  SQLite has no such cache: the same as query(). */
+	int (*query_fresh)(struct db *db, const char *sql,
+			   const struct db_arg *args, int nargs,
+			   struct db_rows **out);
 	int (*next)(struct db_rows *r); /* 1 row ready, 0 end, <0 error */
 	bool (*is_null)(struct db_rows *r, int col);
 	int64_t (*col_int)(struct db_rows *r, int col);
@@ -74,6 +89,9 @@ struct db_driver {
 /* How many bytes of s[0..n) are not valid UTF-8 as PostgreSQL defines it
  * (each would become one U+FFFD in a text value); 0 for valid text. */
 size_t db_utf8_bad_bytes(const char *s, size_t n);
+/* NULL when s is valid UTF-8, else a copy (caller frees) with each bad byte
+ * replaced by U+FFFD: the text a utf8_text driver stores for s. */
+char *db_utf8_repair(const char *s);
 
 extern const struct db_driver db_sqlite;
 extern const struct db_driver db_postgres;

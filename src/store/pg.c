@@ -328,8 +328,7 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
-/* NULL if s is valid UTF-8, else a copy with each bad byte as U+FFFD. */
-static char *utf8_repair(const char *s)
+char *db_utf8_repair(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), i = 0, k;
@@ -402,7 +401,7 @@ static void params_set(struct db *db, const struct db_arg *a, int n)
 			db->vals[i] = db->ints[i];
 			break;
 		case DB_TEXT:
-			db->fixed[i] = utf8_repair(a[i].s);
+			db->fixed[i] = db_utf8_repair(a[i].s);
 			if (db->fixed[i])
 				log_msg(LOG_DEBUG,
 					"%s: invalid UTF-8 in parameter $%d "
@@ -437,17 +436,20 @@ static void params_clear(struct db *db, int n)
 
 /* ---- queries and rows ---------------------------------------------------- */
 
-static int pg_query(struct db *db, const char *sql, const struct db_arg *args,
-		    int nargs, struct db_rows **out)
+/* Run a statement, prepared (and then planned by PostgreSQL's plan cache)
+ * or not (parsed and planned for these parameters each time). */
+static int run(struct db *db, const char *sql, const struct db_arg *args,
+	       int nargs, bool prepare, struct db_rows **out)
 {
-	const struct stmt *s;
+	const struct stmt *s = NULL;
 	PGresult *res;
 	ExecStatusType st;
 	struct db_rows *r;
-	int rc;
+	int rc = 0;
 
 	*out = NULL;
-	s = stmt_get(db, sql, &rc);
+	if (prepare)
+		s = stmt_get(db, sql, &rc);
 	if (rc)
 		return rc;
 	params_set(db, args, nargs);
@@ -474,6 +476,19 @@ static int pg_query(struct db *db, const char *sql, const struct db_arg *args,
 		r->unesc = xcalloc((size_t)r->ncols, sizeof(*r->unesc));
 	*out = r;
 	return 0;
+}
+
+static int pg_query(struct db *db, const char *sql, const struct db_arg *args,
+		    int nargs, struct db_rows **out)
+{
+	return run(db, sql, args, nargs, true, out);
+}
+
+static int pg_query_fresh(struct db *db, const char *sql,
+			  const struct db_arg *args, int nargs,
+			  struct db_rows **out)
+{
+	return run(db, sql, args, nargs, false, out);
 }
 
 static void rows_free_unesc(struct db_rows *r)
@@ -577,6 +592,7 @@ const struct db_driver db_postgres = {
 	.close = pg_close,
 	.exec = pg_exec,
 	.query = pg_query,
+	.query_fresh = pg_query_fresh,
 	.next = pg_next,
 	.is_null = pg_is_null,
 	.col_int = pg_col_int,

@@ -16,7 +16,9 @@
 
 #include <sqlite3.h>
 
-#define STMT_CACHE 128
+/* store.c, queue.c (36 shapes) and add_many (32 sizes) use about a
+ * hundred statements; past this, statements are prepared on each use. */
+#define STMT_CACHE 256
 
 struct db_rows {
 	struct db *db;
@@ -56,6 +58,18 @@ static int sq_open(const char *uri, struct db **out)
 	if (rc != SQLITE_OK) {
 		log_fail("%s: cannot open database: %s", uri,
 			 db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		sqlite3_close(db->h);
+		free(db->path);
+		free(db);
+		return ERR_FAIL;
+	}
+	if (sqlite3_limit(db->h, SQLITE_LIMIT_VARIABLE_NUMBER, -1) <
+	    DB_PARAMS_MIN) {
+		log_fail("%s: this SQLite allows %d parameters per statement, "
+			 "patroli needs %d (SQLite 3.32 or newer)",
+			 uri,
+			 sqlite3_limit(db->h, SQLITE_LIMIT_VARIABLE_NUMBER, -1),
+			 DB_PARAMS_MIN);
 		sqlite3_close(db->h);
 		free(db->path);
 		free(db);
@@ -243,6 +257,7 @@ const struct db_driver db_sqlite = {
 	.close = sq_close,
 	.exec = sq_exec,
 	.query = sq_query,
+	.query_fresh = sq_query,
 	.next = sq_next,
 	.is_null = sq_is_null,
 	.col_int = sq_col_int,

@@ -4,6 +4,13 @@
  * in order, ON CONFLICT for upserts, RETURNING, no engine-specific
  * functions.  Where the dialects must differ the driver supplies the piece
  * (begin_sql, lock_rows) and the statement is assembled once at open.
+ *
+ * Inside a transaction, store_capture_add(), store_frontier_set() and
+ * store_frontier_retry() only queue their rows, and the queue is written in
+ * a few multi-row statements at the next flush (queue.c): the crawl's
+ * batches cost a handful of round trips instead of four per page.  Every
+ * statement run through st_query() flushes first; the few that commute with
+ * any queued write skip that (query_keep()).
  */
 #include "store/store_int.h"
 
@@ -18,10 +25,45 @@ static const struct db_driver *pick_driver(const char *uri)
 	return &db_sqlite;
 }
 
+/* Flushing in st_query(), not at the top of each public function, makes it
+ * impossible to forget: every query file (profile.c, copy.c, ...) gets it,
+ * and so does any statement written later.  With an empty queue it costs
+ * one comparison. */
 int st_query(struct store *st, const char *sql, const struct db_arg *args,
 	     int nargs, struct db_rows **out)
 {
+	int rc = st_flush(st);
+
+	return rc ? rc : st->drv->query(st->db, sql, args, nargs, out);
+}
+
+/*
+ * A statement that commutes with every queued write, so it need not flush:
+ * the queue upserts pages, inserts captures, and updates frontier rows by
+ * id (state, reason, attempts, not_before, lease).  Inserting a frontier row
+ * unless (run_id, url) exists (store_frontier_add, _add_many, _skip) depends
+ * only on which (run_id, url) exist, which no queued write changes, and
+ * adds rows no queued update names; the robots table is not queued at all.
+ * These run inside the crawl's batch on every page (the links found): on
+ * SQLite a flush per page would undo the batching.
+ */
+static int query_keep(struct store *st, const char *sql,
+		      const struct db_arg *args, int nargs,
+		      struct db_rows **out)
+{
 	return st->drv->query(st->db, sql, args, nargs, out);
+}
+
+static int drain(struct store *st, struct db_rows *r, int64_t *changes)
+{
+	int rc;
+
+	while ((rc = st->drv->next(r)) > 0)
+		;
+	if (!rc && changes)
+		*changes = st->drv->changes(r);
+	st->drv->done(r);
+	return rc < 0 ? rc : 0;
 }
 
 int st_exec(struct store *st, const char *sql, const struct db_arg *args,
@@ -30,14 +72,16 @@ int st_exec(struct store *st, const char *sql, const struct db_arg *args,
 	struct db_rows *r;
 	int rc = st_query(st, sql, args, nargs, &r);
 
-	if (rc)
-		return rc;
-	while ((rc = st->drv->next(r)) > 0)
-		;
-	if (!rc && changes)
-		*changes = st->drv->changes(r);
-	st->drv->done(r);
-	return rc < 0 ? rc : 0;
+	return rc ? rc : drain(st, r, changes);
+}
+
+static int exec_keep(struct store *st, const char *sql,
+		     const struct db_arg *args, int nargs, int64_t *changes)
+{
+	struct db_rows *r;
+	int rc = query_keep(st, sql, args, nargs, &r);
+
+	return rc ? rc : drain(st, r, changes);
 }
 
 int st_int(struct store *st, const char *sql, const struct db_arg *args,
@@ -104,6 +148,7 @@ void store_close(struct store *st)
 		return;
 	if (st->tx_depth)
 		st->drv->exec(st->db, "ROLLBACK");
+	st_queue_free(st);
 	st->drv->close(st->db);
 	buf_release(&st->scratch);
 	buf_release(&st->scratch2);
@@ -135,25 +180,60 @@ static const char *const sp_sql[][3] = {
 int store_begin(struct store *st)
 {
 	const char *sql = st->tx_depth ? sp_sql[0][0] : st->drv->begin_sql;
+	int rc;
 
+	/* A savepoint starts with an empty write queue, so that rolling it
+	 * back drops exactly the writes queued inside it. */
+	if (st->tx_depth && (rc = st_flush(st)))
+		return rc;
 	if (st->drv->exec(st->db, sql))
 		return ERR_FAIL;
 	st->tx_depth++;
 	return 0;
 }
 
+/* The queued writes go before COMMIT; if they fail (or an earlier flush in
+ * this transaction did), the whole transaction is rolled back and the error
+ * returned: committing part of a batch would leave captures without their
+ * frontier outcome, or the reverse. */
 int store_commit(struct store *st)
 {
+	int rc;
+
 	if (!st->tx_depth)
 		die("store_commit without store_begin");
-	st->tx_depth--;
-	return st->drv->exec(st->db, st->tx_depth ? sp_sql[0][1] : "COMMIT");
+	if (st->tx_depth > 1) {
+		st->tx_depth--;
+		/* a failed flush inside is now the enclosing level's */
+		if (st->tx_err && st->tx_err_depth > st->tx_depth)
+			st->tx_err_depth = st->tx_depth;
+		return st->drv->exec(st->db, sp_sql[0][1]);
+	}
+	rc = st_flush(st);
+	if (!rc)
+		rc = st->tx_err;
+	st->tx_depth = 0;
+	st->tx_err = 0;
+	if (rc) {
+		log_msg(LOG_ERROR,
+			"%s: transaction rolled back: writing its "
+			"queued rows failed",
+			st->uri);
+		st->drv->exec(st->db, "ROLLBACK");
+		return rc;
+	}
+	return st->drv->exec(st->db, "COMMIT");
 }
 
 int store_rollback(struct store *st)
 {
 	if (!st->tx_depth)
 		return 0;
+	/* Everything queued belongs to this level (store_begin flushes
+	 * before a savepoint), and so does a flush that failed in it. */
+	st_queue_drop(st);
+	if (st->tx_err && st->tx_err_depth >= st->tx_depth)
+		st->tx_err = 0;
 	st->tx_depth--;
 	return st->drv->exec(st->db, st->tx_depth ? sp_sql[0][2] : "ROLLBACK");
 }
@@ -233,7 +313,7 @@ int store_frontier_add(struct store *st, int64_t run, const char *url,
 	struct db_arg a[] = {A_INT(run), A_TEXT(url), A_TEXT(host),
 			     A_INT(depth)};
 	int64_t n = 0;
-	int rc = st_exec(st, q, a, NARGS(a), &n);
+	int rc = exec_keep(st, q, a, NARGS(a), &n);
 
 	if (added)
 		*added = n > 0;
@@ -274,7 +354,7 @@ static int add_chunk(struct store *st, int64_t run, struct store_new_url *u,
 		a[3 + 3 * i] = A_INT(u[i].depth);
 		u[i].added = false;
 	}
-	rc = st_query(st, add_many_sql(n), a, (int)(1 + 3 * n), &r);
+	rc = query_keep(st, add_many_sql(n), a, (int)(1 + 3 * n), &r);
 	if (rc)
 		return rc;
 	while ((rc = st->drv->next(r)) > 0) {
@@ -329,7 +409,7 @@ int store_frontier_skip(struct store *st, int64_t run, const char *url,
 			     A_INT(FRONTIER_SKIPPED),
 			     A_TEXT(reason)};
 
-	return st_exec(st, q, a, NARGS(a), NULL);
+	return exec_keep(st, q, a, NARGS(a), NULL);
 }
 
 int store_frontier_lease(struct store *st, int64_t run, const char *owner,
@@ -450,6 +530,7 @@ int store_frontier_release(struct store *st, int64_t run, const char *owner,
 	return st_exec(st, q, a, NARGS(a), n);
 }
 
+/* Queued inside a transaction (queue.c writes the same columns). */
 int store_frontier_set(struct store *st, int64_t id, enum frontier_state s,
 		       const char *reason)
 {
@@ -458,6 +539,8 @@ int store_frontier_set(struct store *st, int64_t id, enum frontier_state s,
 				"attempts = attempts + 1 WHERE id = $3";
 	struct db_arg a[] = {A_INT(s), A_TEXT(reason), A_INT(id)};
 
+	if (st->tx_depth)
+		return st_queue_frontier(st, id, (int)s, reason, false, 0);
 	return st_exec(st, q, a, NARGS(a), NULL);
 }
 
@@ -470,6 +553,9 @@ int store_frontier_retry(struct store *st, int64_t id, int64_t not_before,
 				"WHERE id = $3";
 	struct db_arg a[] = {A_TEXT(reason), A_INT(not_before), A_INT(id)};
 
+	if (st->tx_depth)
+		return st_queue_frontier(st, id, FRONTIER_QUEUED, reason, true,
+					 not_before);
 	return st_exec(st, q, a, NARGS(a), NULL);
 }
 
@@ -511,7 +597,7 @@ int store_robots_get(struct store *st, const char *host,
 				"WHERE host = $1";
 	struct db_arg a[] = {A_TEXT(host)};
 	struct db_rows *r;
-	int rc = st_query(st, q, a, NARGS(a), &r);
+	int rc = query_keep(st, q, a, NARGS(a), &r);
 
 	if (rc)
 		return rc;
@@ -542,66 +628,29 @@ int store_robots_put(struct store *st, const char *host,
 			     A_BLOB(rb->body ? rb->body : "", rb->body_len),
 			     A_INT(rb->fetched_at)};
 
-	return st_exec(st, q, a, NARGS(a), NULL);
+	return exec_keep(st, q, a, NARGS(a), NULL);
 }
 
 /* ---- pages and captures ---------------------------------------------- */
 
+/*
+ * A page shows its newest capture, except that a redirect found on the way
+ * to it never hides what the page itself returned:
+ *   INSERT INTO page (canonical_url) ... ON CONFLICT ... RETURNING id;
+ *   INSERT INTO capture (...) RETURNING id;
+ *   UPDATE page SET capture_id = <capture> WHERE id = <page> AND
+ *     (capture_id IS NULL OR <capture is not a redirect hop>)
+ * queue.c runs these for every queued capture at once; outside a
+ * transaction the capture is queued in one of its own, committed here.
+ */
 int store_capture_add(struct store *st, const struct store_capture *c)
 {
-	static const char q_page[] =
-		"INSERT INTO page (canonical_url) VALUES ($1) ON CONFLICT "
-		"(canonical_url) DO UPDATE SET canonical_url = "
-		"excluded.canonical_url RETURNING id";
-	static const char q_cap[] =
-		"INSERT INTO capture (run_id, page_id, url, final_url, status, "
-		"content_type, ip, sha256, fetched_at, warc_file, warc_offset, "
-		"warc_length, error, depth) VALUES ($1, $2, $3, $4, $5, $6, "
-		"$7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
-	/* A page shows its newest capture, except that a redirect found on
-	 * the way to it never hides what the page itself returned. */
-	static const char q_link[] =
-		"UPDATE page SET capture_id = $1 WHERE id = $2 AND "
-		"(capture_id IS NULL OR $3 = 0)";
-	const char *canon = c->canonical_url ? c->canonical_url : c->url;
-	struct db_arg ap[] = {A_TEXT(canon)};
-	int64_t page = 0, cap = 0;
-	/* Inside a caller's transaction (the crawl's batches) the three
-	 * statements ride in it: a savepoint would cost two more round trips
-	 * per page on PostgreSQL, and a failure fails the batch anyway. */
 	bool own = st->tx_depth == 0;
 	int rc;
 
 	if (own && (rc = store_begin(st)))
 		return rc;
-	rc = st_int(st, q_page, ap, NARGS(ap), &page);
-	if (!rc) {
-		bool warc = c->warc_file != NULL;
-		struct db_arg a[] = {
-			A_INT(c->run_id),
-			A_INT(page),
-			A_TEXT(c->url),
-			A_TEXT(c->final_url),
-			A_INT(c->status),
-			A_TEXT(c->content_type),
-			A_TEXT(c->ip),
-			A_TEXT(c->sha256),
-			A_INT(c->fetched_at),
-			A_TEXT(c->warc_file),
-			warc ? A_INT(c->warc_offset) : A_TEXT(NULL),
-			warc ? A_INT(c->warc_length) : A_TEXT(NULL),
-			A_TEXT(c->error),
-			A_INT(c->depth),
-		};
-		rc = st_int(st, q_cap, a, NARGS(a), &cap);
-	}
-	if (!rc) {
-		/* a redirect hop on the way somewhere, not an outcome */
-		bool redirect =
-			c->status >= 300 && c->status < 400 && !c->error;
-		struct db_arg al[] = {A_INT(cap), A_INT(page), A_INT(redirect)};
-		rc = st_exec(st, q_link, al, NARGS(al), NULL);
-	}
+	rc = st_queue_capture(st, c);
 	if (!own)
 		return rc;
 	if (rc) {

@@ -1314,6 +1314,440 @@ static void test_driver(void **state)
 	drv->close(db);
 }
 
+/* ---- the write queue (src/store/queue.c) ------------------------------- */
+
+/* Every row of `sql` as text, columns separated by '|', rows by '\n', read
+ * through a connection of its own: what the store committed. */
+static char *dump(struct fx *f, const char *sql, const struct db_arg *a, int na,
+		  int ncols)
+{
+	const struct db_driver *drv = cur->schema ? &db_postgres : &db_sqlite;
+	struct buf b = BUF_INIT;
+	struct db_rows *r;
+	struct db *db;
+	int rc;
+
+	assert_int_equal(drv->open(f->uri, &db), 0);
+	assert_int_equal(drv->query(db, sql, a, na, &r), 0);
+	while ((rc = drv->next(r)) > 0) {
+		for (int i = 0; i < ncols; i++) {
+			const char *v = drv->col_text(r, i, NULL);
+			buf_printf(&b, "%s%s", i ? "|" : "",
+				   drv->is_null(r, i) ? "(null)" : v);
+		}
+		buf_putc(&b, '\n');
+	}
+	assert_int_equal(rc, 0);
+	drv->done(r);
+	drv->close(db);
+	return buf_detach(&b, NULL);
+}
+
+/* The rows a scenario wrote under `host` in `run`, with the host replaced
+ * by X so that two scenarios on two hosts compare equal.  Ids differ, so
+ * links are shown by content. */
+static char *dump_all(struct fx *f, int64_t run, const char *host)
+{
+	static const char q_cap[] =
+		"SELECT replace(c.url, $1, 'X'), replace(p.canonical_url, $1, "
+		"'X'), replace(c.final_url, $1, 'X'), c.status, "
+		"c.content_type, c.ip, c.sha256, c.fetched_at, c.warc_file, "
+		"c.warc_offset, c.warc_length, c.error, c.depth FROM capture "
+		"c JOIN page p ON p.id = c.page_id WHERE c.run_id = $2 ORDER "
+		"BY c.id";
+	static const char q_page[] =
+		"SELECT replace(p.canonical_url, $1, 'X'), replace(c.url, $1, "
+		"'X'), c.status, c.fetched_at, c.error FROM page p LEFT JOIN "
+		"capture c ON c.id = p.capture_id WHERE p.canonical_url LIKE "
+		"$2 ORDER BY p.canonical_url";
+	static const char q_front[] =
+		"SELECT replace(url, $1, 'X'), state, reason, attempts, "
+		"not_before, lease_owner, lease_until FROM frontier WHERE "
+		"run_id = $2 ORDER BY url";
+	char *like = xasprintf("%s/%%", host);
+	struct db_arg ar[] = {A_TEXT(host), A_INT(run)};
+	struct db_arg ap[] = {A_TEXT(host), A_TEXT(like)};
+	char *c = dump(f, q_cap, ar, 2, 13), *p = dump(f, q_page, ap, 2, 5);
+	char *fr = dump(f, q_front, ar, 2, 7);
+	char *all = xasprintf("captures:\n%spages:\n%sfrontier:\n%s", c, p, fr);
+
+	free(like);
+	free(c);
+	free(p);
+	free(fr);
+	return all;
+}
+
+static struct store_capture qcap(int64_t run, const char *url,
+				 const char *canon, int status, int64_t at,
+				 const char *error)
+{
+	struct store_capture c = cap(run, url, canon, url, SHA_X, at);
+
+	c.status = status;
+	c.error = error;
+	if (error) {
+		c.warc_file = NULL;
+		c.sha256 = NULL;
+	}
+	return c;
+}
+
+/*
+ * A crawl's worth of writes under `host`: pages with redirect hops, pages
+ * sharing a canonical URL, pages known before (with a capture), outcomes
+ * that are redirects, errors, identical captures, and frontier rows set,
+ * retried, set twice.  `batched`: the writes go in one transaction (the
+ * queue), else each on its own (written at once, as before the queue).
+ */
+static void scenario(struct store *st, int64_t run, const char *host, int n,
+		     bool batched)
+{
+	int64_t *fid = xcalloc((size_t)n, sizeof(*fid));
+	char url[128], canon[128];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(url, sizeof(url), "%s/p%d", host, i);
+		assert_int_equal(store_frontier_take(st, run, url, host, i % 3,
+						     "w", FAR, &fid[i]),
+				 0);
+		if (i % 10 == 0) { /* a page the store already shows */
+			struct store_capture c =
+				qcap(run, url, NULL, 200, 1 + i, NULL);
+			assert_int_equal(store_capture_add(st, &c), 0);
+		}
+	}
+	if (batched)
+		assert_int_equal(store_begin(st), 0);
+	for (int i = 0; i < n; i++) {
+		int hops = i % 4 == 1 ? 1 : i % 7 == 3 ? 2 : 0;
+		int64_t at = 1000 * (int64_t)i;
+		struct store_capture c;
+
+		/* every fifth page names the one before as its canonical */
+		snprintf(canon, sizeof(canon), "%s/p%d", host,
+			 i % 5 == 4 ? i - 1 : i);
+		for (int h = 0; h < hops; h++) {
+			snprintf(url, sizeof(url), "%s/p%d/hop%d", host, i, h);
+			c = qcap(run, url, canon, h ? 302 : 301, at + h, NULL);
+			assert_int_equal(store_capture_add(st, &c), 0);
+		}
+		snprintf(url, sizeof(url), "%s/p%d", host, i);
+		switch (i % 6) {
+		case 0:
+		case 4:
+			c = qcap(run, url, canon, 200, at + 10, NULL);
+			break;
+		case 1:
+			c = qcap(run, url, canon, 0, at + 10, "timeout");
+			break;
+		case 2:
+			c = qcap(run, url, canon, 404, at + 10, NULL);
+			break;
+		case 3: /* the chain ends in a redirect: still a redirect */
+			c = qcap(run, url, canon, 302, at + 10, NULL);
+			break;
+		default: /* a redirect that failed is an outcome */
+			c = qcap(run, url, canon, 301, at + 10, "loop");
+			break;
+		}
+		c.depth = i % 3;
+		assert_int_equal(store_capture_add(st, &c), 0);
+		if (i % 50 == 7) /* the same capture twice: same key */
+			assert_int_equal(store_capture_add(st, &c), 0);
+
+		if (i % 6 == 1) {
+			assert_int_equal(store_frontier_retry(st, fid[i],
+							      5000 + i,
+							      "timeout"),
+					 0);
+			if (i % 12 == 1)
+				assert_int_equal(
+					store_frontier_set(st, fid[i],
+							   FRONTIER_FAILED,
+							   "gave up"),
+					0);
+			continue;
+		}
+		if (i % 9 == 0)
+			assert_int_equal(store_frontier_set(st, fid[i],
+							    FRONTIER_SKIPPED,
+							    "first"),
+					 0);
+		assert_int_equal(
+			store_frontier_set(st, fid[i],
+					   i % 6 == 2 ? FRONTIER_FAILED
+						      : FRONTIER_DONE,
+					   i % 6 == 2 ? "HTTP 404" : NULL),
+			0);
+	}
+	if (batched)
+		assert_int_equal(store_commit(st), 0);
+	free(fid);
+}
+
+/* The queue writes exactly what the same calls write one by one.  800
+ * pages make 1,188 captures and 956 frontier updates in one transaction:
+ * more than a statement holds (256 rows), and more captures than the queue
+ * holds (1,024), so it is also flushed while the transaction is open. */
+static void test_queue_same_rows(void **state)
+{
+	struct fx *f = *state;
+	int64_t r1 = run_new(f->st), r2 = run_new(f->st);
+	char *one, *batched;
+
+	scenario(f->st, r1, "http://one.test", 800, false);
+	scenario(f->st, r2, "http://batch.test", 800, true);
+	one = dump_all(f, r1, "http://one.test");
+	batched = dump_all(f, r2, "http://batch.test");
+	assert_true(strlen(one) > 100000);
+	assert_string_equal(one, batched);
+	free(one);
+	free(batched);
+}
+
+/* Reads inside the transaction see the queued rows. */
+static void test_queue_read_sees_writes(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st), fid = 0;
+	struct store_frontier_counts n;
+	struct store_capture c, got;
+	const char *owner;
+	struct seen s = {0};
+
+	assert_int_equal(store_frontier_take(st, run, "http://r.test/a",
+					     "http://r.test:80", 0, "w", FAR,
+					     &fid),
+			 0);
+	assert_int_equal(store_begin(st), 0);
+	c = cap(run, "http://r.test/a", NULL, "http://r.test/a", SHA_Y, 7);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_int_equal(store_frontier_set(st, fid, FRONTIER_DONE, NULL), 0);
+	assert_int_equal(store_page_find(st, "http://r.test/a", &got), 0);
+	assert_int_equal(got.fetched_at, 7);
+	assert_int_equal(store_page_by_sha(st, run, SHA_Y, &owner), 0);
+	assert_string_equal(owner, "http://r.test/a");
+	assert_int_equal(store_frontier_counts(st, run, &n), 0);
+	assert_int_equal(n.done, 1);
+	assert_int_equal(n.leased, 0);
+	/* A retry makes the URL leasable again, at once. */
+	assert_int_equal(store_frontier_retry(st, fid, 0, "again"), 0);
+	assert_string_equal(claim(st, run, "w", 1, 10, FAR),
+			    "http://r.test:80");
+	c.fetched_at = 8;
+	c.warc_offset = 80;
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_int_equal(store_capture_each(st, on_capture, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.at[1], 8);
+	seen_clear(&s);
+	/* The lease updates the row the retry queued. */
+	{
+		struct leased l = {0};
+		assert_int_equal(
+			lease(st, run, "w", "http://r.test:80", 5, 10, FAR, &l),
+			1);
+		assert_int_equal(l.attempts[0], 2);
+		leased_clear(&l);
+	}
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_page_find(st, "http://r.test/a", &got), 0);
+	assert_int_equal(got.fetched_at, 8);
+}
+
+/* Which capture a page shows, when several arrive in one batch. */
+static void test_queue_redirect_rule(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st);
+	struct store_capture c, got;
+
+	/* S and T show a capture before the batch. */
+	c = qcap(run, "http://x.test/s", NULL, 200, 1, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	c = qcap(run, "http://x.test/t", NULL, 200, 2, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+
+	assert_int_equal(store_begin(st), 0);
+	/* P: a hop, then the page. */
+	c = qcap(run, "http://x.test/p0", "http://x.test/p", 301, 10, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	c = qcap(run, "http://x.test/p", NULL, 200, 11, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	/* Q: the page, then a later hop to it (another URL redirecting). */
+	c = qcap(run, "http://x.test/q", NULL, 404, 20, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	c = qcap(run, "http://x.test/q0", "http://x.test/q", 302, 21, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	/* R: only hops: the first one shows. */
+	c = qcap(run, "http://x.test/r0", "http://x.test/r", 301, 30, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	c = qcap(run, "http://x.test/r1", "http://x.test/r", 302, 31, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	/* S: only a hop: the earlier capture stays. */
+	c = qcap(run, "http://x.test/s0", "http://x.test/s", 301, 40, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	/* T: two outcomes and hops between: the last outcome. */
+	c = qcap(run, "http://x.test/t", NULL, 200, 50, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	c = qcap(run, "http://x.test/t0", "http://x.test/t", 301, 51, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	c = qcap(run, "http://x.test/t", NULL, 0, 52, "reset");
+	assert_int_equal(store_capture_add(st, &c), 0);
+	c = qcap(run, "http://x.test/t1", "http://x.test/t", 301, 53, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_int_equal(store_commit(st), 0);
+
+	const struct {
+		const char *url;
+		int64_t at;
+	} want[] = {
+		{"http://x.test/p", 11}, {"http://x.test/q", 20},
+		{"http://x.test/r", 30}, {"http://x.test/s", 1},
+		{"http://x.test/t", 52},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+		memset(&got, 0, sizeof(got));
+		assert_int_equal(store_page_find(st, want[i].url, &got), 0);
+		assert_string_equal(got.canonical_url, want[i].url);
+		assert_int_equal(got.fetched_at, want[i].at);
+	}
+}
+
+/* One canonical URL many times in one batch (PostgreSQL refuses a
+ * statement that upserts one row twice), including as invalid UTF-8 that
+ * PostgreSQL stores as U+FFFD: two different URLs become one page there. */
+static void test_queue_duplicate_pages(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st);
+	struct store_capture c, got;
+	struct seen s = {0};
+
+	assert_int_equal(store_begin(st), 0);
+	for (int i = 0; i < 6; i++) {
+		c = qcap(run, i % 2 ? "http://d.test/b" : "http://d.test/a",
+			 "http://d.test/", 200, 100 + i, NULL);
+		assert_int_equal(store_capture_add(st, &c), 0);
+	}
+	c = qcap(run, "http://d.test/\xff", NULL, 200, 200, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	c = qcap(run, "http://d.test/\xfe", NULL, 200, 201, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_int_equal(store_commit(st), 0);
+
+	assert_int_equal(store_page_find(st, "http://d.test/", &got), 0);
+	assert_int_equal(got.fetched_at, 105);
+	assert_string_equal(got.url, "http://d.test/b");
+	assert_int_equal(store_page_find(st, "http://d.test/\xfe", &got), 0);
+	assert_int_equal(got.fetched_at, 201);
+	assert_int_equal(store_page_each(st, on_capture, &s), 0);
+	assert_int_equal(s.n, !strcmp(cur->name, "postgres") ? 2 : 3);
+	seen_clear(&s);
+	assert_int_equal(store_capture_each(st, on_capture, &s), 0);
+	assert_int_equal(s.n, 8);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(s.at[i], 100 + i);
+	seen_clear(&s);
+}
+
+/* A rollback drops the queue, a savepoint's rollback only its part. */
+static void test_queue_rollback(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st), fid = 0;
+	struct store_frontier_counts n;
+	struct store_capture c, got;
+
+	assert_int_equal(store_frontier_take(st, run, "http://b.test/1",
+					     "http://b.test:80", 0, "w", FAR,
+					     &fid),
+			 0);
+	assert_int_equal(store_begin(st), 0);
+	c = qcap(run, "http://b.test/1", NULL, 200, 1, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_int_equal(store_frontier_set(st, fid, FRONTIER_DONE, NULL), 0);
+	assert_int_equal(store_rollback(st), 0);
+	assert_int_equal(store_page_find(st, "http://b.test/1", &got),
+			 ERR_NOTFOUND);
+	assert_int_equal(store_frontier_counts(st, run, &n), 0);
+	assert_int_equal(n.leased, 1);
+	assert_int_equal(n.done, 0);
+
+	/* Nested: the savepoint's writes go, the outer ones stay. */
+	assert_int_equal(store_begin(st), 0);
+	c = qcap(run, "http://b.test/2", NULL, 200, 2, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_int_equal(store_begin(st), 0);
+	c = qcap(run, "http://b.test/3", NULL, 200, 3, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_int_equal(store_frontier_set(st, fid, FRONTIER_DONE, NULL), 0);
+	assert_int_equal(store_rollback(st), 0);
+	assert_int_equal(store_begin(st), 0);
+	c = qcap(run, "http://b.test/4", NULL, 200, 4, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_page_find(st, "http://b.test/2", &got), 0);
+	assert_int_equal(store_page_find(st, "http://b.test/3", &got),
+			 ERR_NOTFOUND);
+	assert_int_equal(store_page_find(st, "http://b.test/4", &got), 0);
+	assert_int_equal(store_frontier_counts(st, run, &n), 0);
+	assert_int_equal(n.leased, 1);
+}
+
+/* A queued write that fails (here a capture of a run that does not exist)
+ * fails the commit, and nothing of the transaction stays; a savepoint
+ * rolled back around the failure saves the rest. */
+static void test_queue_error_fails_commit(void **state)
+{
+	struct store *st = ST(state);
+	int64_t run = run_new(st);
+	struct store_frontier_counts n;
+	struct store_capture c, got;
+
+	quiet(true);
+	assert_int_equal(store_begin(st), 0);
+	add_url(st, run, "http://e.test/1", "http://e.test:80");
+	c = qcap(run + 1000, "http://e.test/bad", NULL, 200, 1, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0); /* only queued */
+	c = qcap(run, "http://e.test/good", NULL, 200, 2, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_true(store_commit(st) < 0);
+	quiet(false);
+	assert_int_equal(store_frontier_counts(st, run, &n), 0);
+	assert_int_equal(n.queued, 0);
+	assert_int_equal(store_page_find(st, "http://e.test/good", &got),
+			 ERR_NOTFOUND);
+
+	/* The failure surfaces at a read; the commit still fails. */
+	quiet(true);
+	assert_int_equal(store_begin(st), 0);
+	c = qcap(run + 1000, "http://e.test/bad", NULL, 200, 1, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_true(store_page_find(st, "http://e.test/x", &got) < 0);
+	assert_true(store_commit(st) < 0);
+	quiet(false);
+
+	/* Inside a savepoint that is rolled back, the rest commits. */
+	assert_int_equal(store_begin(st), 0);
+	add_url(st, run, "http://e.test/2", "http://e.test:80");
+	assert_int_equal(store_begin(st), 0);
+	c = qcap(run + 1000, "http://e.test/bad", NULL, 200, 1, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	quiet(true);
+	assert_true(store_page_find(st, "http://e.test/x", &got) < 0);
+	quiet(false);
+	assert_int_equal(store_rollback(st), 0);
+	c = qcap(run, "http://e.test/good", NULL, 200, 2, NULL);
+	assert_int_equal(store_capture_add(st, &c), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(store_frontier_counts(st, run, &n), 0);
+	assert_int_equal(n.queued, 1);
+	assert_int_equal(store_page_find(st, "http://e.test/good", &got), 0);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1336,6 +1770,12 @@ int main(void)
 		T(test_pages),
 		T(test_capture_hostile_text),
 		T(test_driver),
+		T(test_queue_same_rows),
+		T(test_queue_read_sees_writes),
+		T(test_queue_redirect_rule),
+		T(test_queue_duplicate_pages),
+		T(test_queue_rollback),
+		T(test_queue_error_fails_commit),
 	};
 	/* clang-format on */
 	const char *pg = getenv("PATROLI_TEST_PG");
