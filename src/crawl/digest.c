@@ -225,11 +225,13 @@ static void *run(void *arg)
 		if (d->sync_rc && !x->rc)
 			x->rc = d->sync_rc; /* evidence may be lost: stop */
 		x->next = NULL;
+		/* One wake-up per batch: the scheduler takes the whole queue
+		 * when it wakes, so a non-empty queue has one pending. */
+		if (!d->outq && d->o.wake)
+			d->o.wake(d->o.wake_arg);
 		*d->outtail = x;
 		d->outtail = &x->next;
 		pthread_cond_signal(&d->done_cv);
-		if (d->o.wake)
-			d->o.wake(d->o.wake_arg);
 		maybe_sync(d, false);
 	}
 	maybe_sync(d, true);
