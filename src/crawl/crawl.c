@@ -324,6 +324,8 @@ static void on_seen(void *arg, const char *sha)
 
 /* ---- batching --------------------------------------------------------- */
 
+static void flush_pending(struct crawler *c);
+
 static int batch_open(struct crawler *c)
 {
 	if (c->batch_open)
@@ -344,10 +346,21 @@ static int batch_commit(struct crawler *c)
 
 	if (!c->batch_open)
 		return 0;
+	if (!c->networked)
+		flush_pending(c);
 	c->batch_open = false;
 	rc = store_commit(c->st);
-	if (rc)
+	if (rc) {
+		/* Its pages come back when their leases expire; their links
+		 * must then be news again. */
 		store_rollback(c->st);
+		log_msg(LOG_WARN,
+			"a batch of %d pages was not recorded; "
+			"they will be fetched again",
+			c->batch);
+		free(c->urls.v);
+		c->urls = (struct u64set){0};
+	}
 	return rc;
 }
 
@@ -435,7 +448,9 @@ static void count_variant(struct crawler *c, const char *canon)
 }
 
 /* Note one discovered URL (canonical; this takes it) at `depth`; it
- * reaches the store with the rest of its page's links in flush_pending(). */
+ * reaches the store with the rest of its batch's links in flush_pending().
+ * (A host's URL budget counts them there, so one batch may overshoot it
+ * by its own links.) */
 static void discover_canon(struct crawler *c, char *canon, int depth)
 {
 	const char *trap;
@@ -492,23 +507,23 @@ static int cmp_pend(const void *a, const void *b)
 }
 
 /*
- * Write the discovered URLs.  Sorted, so that every transaction takes the
- * frontier's unique-key locks in the same order: workers inserting the same
- * links never deadlock.  On PostgreSQL they go in a transaction of their
- * own, so no worker waits on another's open batch for a popular link.
+ * Write the discovered URLs, sorted, in few multi-row statements, always
+ * before the rows of the pages that link to them commit, so a crash never
+ * keeps a page and loses its links.
+ *
+ * SQLite (one writer): as the batch's last statements before COMMIT, for
+ * the whole batch at once.  PostgreSQL: after each page, in a transaction
+ * of their own (links_stored), because an insert into the frontier waits
+ * for any open transaction that inserted or updated the same row, and
+ * inside batches two workers deadlock that way (workers.sh did); alone,
+ * the insert holds nothing while it waits.
  */
 static void flush_pending(struct crawler *c)
 {
 	if (!c->npend)
 		return;
 	qsort(c->pend, c->npend, sizeof(*c->pend), cmp_pend);
-	if (c->networked) {
-		batch_commit(c);
-		store_frontier_add_many(c->st, c->run, c->pend, c->npend);
-	} else {
-		batch_open(c);
-		store_frontier_add_many(c->st, c->run, c->pend, c->npend);
-	}
+	store_frontier_add_many(c->st, c->run, c->pend, c->npend);
 	for (size_t i = 0; i < c->npend; i++) {
 		if (c->pend[i].added) {
 			host_get(c, c->pend[i].host)->budget_used++;
@@ -521,6 +536,14 @@ static void flush_pending(struct crawler *c)
 		free((char *)c->pend[i].host);
 	}
 	c->npend = 0;
+}
+
+static void links_stored(struct crawler *c)
+{
+	if (c->networked && c->npend) {
+		batch_commit(c);
+		flush_pending(c);
+	}
 }
 
 static void on_lease(void *arg, const struct store_url *u)
@@ -808,7 +831,9 @@ static void robots_ready(struct crawler *c, struct host *h, int status,
 	/* Sitemaps are lists of pages one hop from the site's root. */
 	for (size_t i = 0; i < robots_sitemap_count(h->robots); i++)
 		discover(c, robots_sitemap(h->robots, i), 1);
-	flush_pending(c);
+	if (c->npend)
+		batch_open(c);
+	links_stored(c);
 	host_mark_busy(c, h);
 }
 
@@ -1077,7 +1102,7 @@ static char *take_links(struct crawler *c, struct job *j, char *err, size_t n)
 		discover_canon(c, j->x.links[i], j->x.link_depth);
 	j->x.nlinks = 0;
 	j->x.canonical = NULL;
-	flush_pending(c);
+	links_stored(c);
 	return canonical;
 }
 
@@ -1394,7 +1419,7 @@ static void crawler_release(struct crawler *c)
 	free(c->seen.v);
 	free(c->urls.v);
 	free(c->variants);
-	for (size_t i = 0; i < c->npend; i++) { /* flushed per page: none */
+	for (size_t i = 0; i < c->npend; i++) { /* a batch rolled back */
 		free((char *)c->pend[i].url);
 		free((char *)c->pend[i].host);
 	}
@@ -1462,6 +1487,10 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 			  (long)o->concurrency);
 	curl_multi_setopt(c.multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 			  (long)o->per_host);
+	/* The idle-connection cache: libcurl sizes it by the handles it
+	 * holds, and ours leave it as each transfer ends; without this it
+	 * would close kept-alive connections and open new ones. */
+	curl_multi_setopt(c.multi, CURLMOPT_MAXCONNECTS, (long)o->concurrency);
 	if (start_digest(&c)) {
 		crawler_release(&c);
 		curl_multi_cleanup(c.multi);
