@@ -62,15 +62,19 @@ static void add_link(struct exchange *x, char *canon)
 struct link_ctx {
 	const struct digest_opts *o;
 	struct exchange *x;
+	bool follow; /* within max_depth */
 };
 
 static void on_link(void *arg, const char *url, const char *rel)
 {
 	struct link_ctx *l = arg;
 	const char *why;
-	char *canon = url_canon(url, l->o->rules, &why);
+	char *canon;
 
 	(void)rel;
+	if (!l->follow)
+		return;
+	canon = url_canon(url, l->o->rules, &why);
 	if (canon)
 		add_link(l->x, canon);
 }
@@ -114,7 +118,7 @@ static void read_body(const struct digest_opts *o, struct exchange *x)
 {
 	size_t max = (size_t)o->crawl->max_body;
 	struct buf body = BUF_INIT, utf8 = BUF_INIT;
-	struct link_ctx l = {o, x};
+	struct link_ctx l = {o, x, x->link_depth <= o->crawl->max_depth};
 	char *declared = NULL;
 
 	buf_init(&body, max);
@@ -125,20 +129,18 @@ static void read_body(const struct digest_opts *o, struct exchange *x)
 			 max);
 		goto out;
 	}
-	if (x->link_depth > o->crawl->max_depth)
-		l.x = NULL; /* too deep to follow: only the canonical counts */
 	if (html_is_html(x->content_type)) {
 		htmlDocPtr doc;
 
 		buf_init(&utf8, max * 4);
 		html_to_utf8(x->content_type, buf_slice(&body), &utf8, NULL);
 		doc = html_parse(buf_slice(&utf8), x->in.url);
-		html_links(doc, x->in.url,
-			   l.x ? (size_t)o->crawl->max_links : 0, on_link, &l,
-			   &declared);
+		/* too deep to follow, the canonical still counts */
+		html_links(doc, x->in.url, (size_t)o->crawl->max_links, on_link,
+			   &l, &declared);
 		html_free(doc);
 		x->canonical = accept_canonical(o, x->in.url, declared);
-	} else if (l.x) {
+	} else if (l.follow) {
 		sitemap_parse(buf_slice(&body), x->in.url, 50000, on_loc, &l);
 	}
 out:
