@@ -167,7 +167,8 @@ static bool is_utf8_name(const char *cs)
 int html_to_utf8(const char *content_type, struct slice body, struct buf *out,
 		 const char **charset)
 {
-	static char name[40];
+	/* per thread: the crawl reads pages on several at once */
+	static _Thread_local char name[40];
 	const char *used = "utf-8";
 	int rc;
 

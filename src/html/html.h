@@ -20,7 +20,7 @@
 /* Transcode `body` to UTF-8 using the charset from `content_type` (may be
  * NULL) or the document itself; default UTF-8, then windows-1252 when the
  * bytes are not valid UTF-8.  Appends to `out`.  *charset (may be NULL)
- * receives the charset name used (static storage). */
+ * receives the charset name used (static storage, per thread). */
 int html_to_utf8(const char *content_type, struct slice body, struct buf *out,
 		 const char **charset);
 
