@@ -447,11 +447,11 @@ static void count_variant(struct crawler *c, const char *canon)
 		c->variants[b]++;
 }
 
-/* Note one discovered URL (canonical; this takes it) at `depth`; it
+/* Note one discovered URL (canonical; copied if kept) at `depth`; it
  * reaches the store with the rest of its batch's links in flush_pending().
  * (A host's URL budget counts them there, so one batch may overshoot it
  * by its own links.) */
-static void discover_canon(struct crawler *c, char *canon, int depth)
+static void discover_canon(struct crawler *c, const char *canon, int depth)
 {
 	const char *trap;
 	char *key;
@@ -460,15 +460,11 @@ static void discover_canon(struct crawler *c, char *canon, int depth)
 	/* Most links point at pages already known: answer that before the
 	 * scope and trap checks, which allocate.  The set holds only URLs
 	 * that passed them. */
-	if (depth > c->o->max_depth || u64set_has(&c->urls, hash_str(canon))) {
-		free(canon);
+	if (depth > c->o->max_depth || u64set_has(&c->urls, hash_str(canon)))
 		return;
-	}
 	key = in_scope(c, canon) ? url_host_key(canon) : NULL;
-	if (!key) {
-		free(canon);
+	if (!key)
 		return;
-	}
 	trap = url_trap(canon, &c->traps);
 	h = host_get(c, key);
 	if (!trap && h->budget_used >= c->o->host_budget)
@@ -478,13 +474,12 @@ static void discover_canon(struct crawler *c, char *canon, int depth)
 	if (trap) {
 		store_frontier_skip(c->st, c->run, canon, key, depth, trap);
 		free(key);
-		free(canon);
 		return;
 	}
 	u64set_add(&c->urls, hash_str(canon));
 	c->pend = xgrow(c->pend, &c->pendcap, c->npend + 1, sizeof(*c->pend));
 	c->pend[c->npend++] = (struct store_new_url){
-		.url = canon, .host = key, .depth = depth};
+		.url = xstrdup(canon), .host = key, .depth = depth};
 }
 
 /* The same for an absolute URL not yet canonical. */
@@ -498,6 +493,7 @@ static void discover(struct crawler *c, const char *raw, int depth)
 	canon = url_canon(raw, &c->rules, &why);
 	if (canon)
 		discover_canon(c, canon, depth);
+	free(canon);
 }
 
 static int cmp_pend(const void *a, const void *b)
@@ -1098,9 +1094,12 @@ static char *take_links(struct crawler *c, struct job *j, char *err, size_t n)
 
 	if (j->x.err[0])
 		snprintf(err, n, "%s", j->x.err);
-	for (size_t i = 0; i < j->x.nlinks; i++)
-		discover_canon(c, j->x.links[i], j->x.link_depth);
-	j->x.nlinks = 0;
+	for (size_t i = 0, at = 0; i < j->x.nlinks; i++) {
+		const char *u = j->x.links.p + at;
+
+		discover_canon(c, u, j->x.link_depth);
+		at += strlen(u) + 1;
+	}
 	j->x.canonical = NULL;
 	links_stored(c);
 	return canonical;

@@ -63,8 +63,9 @@ struct exchange {
 	/* out */
 	int rc; /* 0, or the record could not be written (no evidence) */
 	struct warc_written out;
-	char **links; /* canonical, malloc'd; none past max_depth */
-	size_t nlinks, linkcap;
+	struct buf links; /* nlinks canonical URLs, each ending in NUL (one
+			     allocation per page, not per link) */
+	size_t nlinks;
 	char *canonical; /* declared, within the page's domain, or NULL */
 	char err[256];	 /* the body could not be read */
 	struct exchange *next;

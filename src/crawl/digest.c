@@ -52,11 +52,11 @@ struct digest {
 
 /* ---- reading one body (runs on the digest thread) ----------------------- */
 
-static void add_link(struct exchange *x, char *canon)
+static void add_link(struct exchange *x, const char *canon)
 {
-	x->links =
-		xgrow(x->links, &x->linkcap, x->nlinks + 1, sizeof(*x->links));
-	x->links[x->nlinks++] = canon;
+	/* The body cap bounds the links; the buffer has no cap of its own. */
+	buf_append(&x->links, canon, strlen(canon) + 1);
+	x->nlinks++;
 }
 
 struct link_ctx {
@@ -77,6 +77,7 @@ static void on_link(void *arg, const char *url, const char *rel)
 	canon = url_canon(url, l->o->rules, &why);
 	if (canon)
 		add_link(l->x, canon);
+	free(canon);
 }
 
 static void on_loc(void *arg, const char *loc)
@@ -336,9 +337,7 @@ int digest_stop(struct digest *d)
 
 void exchange_release(struct exchange *x)
 {
-	for (size_t i = 0; i < x->nlinks; i++)
-		free(x->links[i]);
-	free(x->links);
+	buf_release(&x->links);
 	free(x->canonical);
 	memset(x, 0, sizeof(*x));
 }
