@@ -115,6 +115,7 @@ struct crawler {
 	bool lease_empty;
 	bool fresh; /* URLs were added since the last lease */
 	int64_t next_lease_at;
+	int idle_ms; /* the pause before looking for work again */
 	bool limit;
 	bool warc_failed; /* the writer refused: stop, evidence comes first */
 	bool batch_open;
@@ -1372,12 +1373,17 @@ static void loop(struct crawler *c)
 			if (c->lease_empty && frontier_exhausted(c))
 				break;
 			/* Retries waiting for their time, or URLs other
-			 * workers hold: look again shortly. */
-			if (c->lease_empty)
-				usleep(50 * 1000);
+			 * workers hold: look again, less often the longer
+			 * nothing comes (each look is a few queries, and
+			 * many idle workers share one database). */
+			if (c->lease_empty) {
+				usleep((useconds_t)c->idle_ms * 1000);
+				c->idle_ms = MIN(c->idle_ms * 2, 1000);
+			}
 			c->next_lease_at = 0;
 			continue;
 		}
+		c->idle_ms = 50;
 		/* Stopping: at the page limit, on a signal, or when the
 		 * evidence can no longer be written. */
 		if ((stop_requested || c->limit || c->warc_failed) &&
@@ -1478,6 +1484,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	}
 	c.pages_before = n.done + n.failed;
 	c.batch_max = o->concurrency;
+	c.idle_ms = 50;
 	c.networked = strcmp(store_backend(st), "sqlite") != 0;
 	if (c.pages_before)
 		store_capture_shas(st, run_id, on_seen, &c);
