@@ -38,14 +38,26 @@ void crawl_opts_default(struct crawl_opts *o)
 }
 
 /* The integer settings, by name, so both directions share one table. */
+/* clang-format off: one entry a line, which it cannot keep */
 #define INT_FIELDS(X)                                                          \
 	X(max_pages)                                                           \
-	X(max_depth) X(concurrency) X(per_host) X(delay_ms) X(host_budget)     \
-		X(max_body) X(timeout_ms) X(connect_timeout_ms)                \
-			X(low_speed_bytes) X(low_speed_secs) X(max_redirects)  \
-				X(max_attempts) X(max_retry_after_ms)          \
-					X(max_links) X(max_url_len)            \
-						X(max_query_variants)
+	X(max_depth)                                                           \
+	X(concurrency)                                                         \
+	X(per_host)                                                            \
+	X(delay_ms)                                                            \
+	X(host_budget)                                                         \
+	X(max_body)                                                            \
+	X(timeout_ms)                                                          \
+	X(connect_timeout_ms)                                                  \
+	X(low_speed_bytes)                                                     \
+	X(low_speed_secs)                                                      \
+	X(max_redirects)                                                       \
+	X(max_attempts)                                                        \
+	X(max_retry_after_ms)                                                  \
+	X(max_links)                                                           \
+	X(max_url_len)                                                         \
+	X(max_query_variants)
+/* clang-format on */
 
 static json_t *strv(char **v, size_t n)
 {

@@ -258,11 +258,12 @@ static enum kind kind_of(const char *type)
 		{"double", K_REAL},  {"float", K_REAL},	  {"float4", K_REAL},
 		{"float8", K_REAL},  {"blob", K_BLOB},	  {"bytea", K_BLOB},
 	};
-	size_t n = strcspn(type ? type : "", " (");
+	const char *t = type ? type : "";
+	size_t n = strcspn(t, " (");
 
 	for (size_t i = 0; i < ARRAY_LEN(words); i++)
 		if (strlen(words[i].word) == n &&
-		    !strncasecmp(type, words[i].word, n))
+		    !strncasecmp(t, words[i].word, n))
 			return words[i].kind;
 	return K_TEXT;
 }
@@ -800,7 +801,7 @@ static int copy_table(struct store *src, struct store *dst,
 		for (size_t c = 0; c < j.ncols; c++)
 			if (st->cols[c].pk == pos)
 				j.key[j.nkey++] = c;
-	j.page = MAX(1, MIN(PAGE_ROWS, MAX_PARAMS / j.ncols));
+	j.page = MAX(1, MIN(PAGE_ROWS, MAX_PARAMS / MAX(j.ncols, 1)));
 	j.vals = xcalloc(j.page * j.ncols, sizeof(*j.vals));
 	j.args = xcalloc(j.page * j.ncols, sizeof(*j.args));
 	j.keyv = xcalloc(j.nkey + 1, sizeof(*j.keyv));
@@ -989,8 +990,8 @@ int store_copy(const char *from, const char *to,
 	rc = store_open_unmigrated(from, &src);
 	if (rc == ERR_NOTFOUND)
 		return log_fail("source: %s: no such file", from);
-	if (rc)
-		return rc;
+	if (rc || !src)
+		return rc ? rc : ERR_FAIL;
 	res->src_backend = src->drv->name;
 	rc = table_names(src, &names, &n);
 	if (!rc && !names_have(names, n, MIGRATIONS_TABLE))

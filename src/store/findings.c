@@ -24,9 +24,9 @@ int store_analyze_pending(struct store *st, bool all,
 		"'text/html%' OR c.content_type LIKE 'application/xhtml%') AND "
 		"($1 = 1 OR NOT EXISTS (SELECT 1 FROM finding f WHERE "
 		"f.capture_id = c.id)) ORDER BY c.warc_file, c.warc_offset";
-	static const char q_one[] = "SELECT " CAPTURE_COLS
-				    " FROM capture c JOIN page p ON p.id = "
-				    "c.page_id WHERE c.id = $1";
+	static const char q_one[] =
+		"SELECT " CAPTURE_COLS " FROM capture c JOIN page p ON p.id = "
+		"c.page_id WHERE c.id = $1";
 	struct db_arg a[] = {A_INT(all)};
 	struct pending p = {0};
 	struct db_rows *r;

@@ -34,11 +34,11 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
 
-/* ---- crawl runs ----------------------------------------------------------- */
+/* ---- crawl runs ---------------------------------------------------------- */
 struct store_run {
 	int64_t id;
-	const char *config; /* JSON text, the crawl's settings */
-	const char *status; /* running, finished, interrupted */
+	const char *config;		 /* JSON text, the crawl's settings */
+	const char *status;		 /* running, finished, interrupted */
 	int64_t started_at, finished_at; /* ms since epoch; 0 = none */
 };
 int store_run_create(struct store *st, const char *config_json, int64_t *id);
@@ -47,7 +47,7 @@ int store_run_unfinished(struct store *st, struct store_run *out);
 int store_run_get(struct store *st, int64_t id, struct store_run *out);
 int store_run_finish(struct store *st, int64_t id, const char *status);
 
-/* ---- frontier ------------------------------------------------------------- */
+/* ---- frontier ------------------------------------------------------------ */
 enum frontier_state {
 	FRONTIER_QUEUED = 0,
 	FRONTIER_LEASED = 1,
@@ -57,7 +57,7 @@ enum frontier_state {
 };
 struct store_url {
 	int64_t id;
-	const char *url; /* canonical form */
+	const char *url;  /* canonical form */
 	const char *host; /* scheme://host:port, the politeness key */
 	int depth;
 	int attempts;
@@ -108,8 +108,8 @@ int store_frontier_lease(struct store *st, int64_t run, const char *owner,
  * store_leases_renew: extend every host and URL lease `owner` holds.
  * store_host_release: give one host back (NULL host: all of them).
  */
-int store_hosts_claim(struct store *st, int64_t run, const char *owner,
-		      int max, int64_t now, int64_t until,
+int store_hosts_claim(struct store *st, int64_t run, const char *owner, int max,
+		      int64_t now, int64_t until,
 		      void (*fn)(void *arg, const char *host), void *arg,
 		      int64_t *n);
 int store_leases_renew(struct store *st, int64_t run, const char *owner,
@@ -144,7 +144,7 @@ int store_robots_get(struct store *st, const char *host,
 int store_robots_put(struct store *st, const char *host,
 		     const struct store_robots *r);
 
-/* ---- pages and evidence --------------------------------------------------- */
+/* ---- pages and evidence -------------------------------------------------- */
 /* One fetch of one URL: its WARC location and what came back.  A page is
  * one canonical URL; it points at its newest capture that is not a
  * redirect (a redirect only when it has nothing else). */
@@ -189,14 +189,14 @@ int store_capture_each(struct store *st,
  * (detect/nie.h).  Strings are owned by the caller on input; on output
  * they are owned by the store (valid until the next store_* call). */
 struct store_registry_row {
-	const char *nie;	  /* normalised, e.g. "TR123456789" */
-	const char *nie_display;  /* as the source wrote it */
+	const char *nie;	 /* normalised, e.g. "TR123456789" */
+	const char *nie_display; /* as the source wrote it */
 	const char *product_name;
-	const char *brand;	  /* may be NULL */
-	const char *commodity;	  /* detect/codes.h spelling */
-	const char *holder;	  /* may be NULL */
-	const char *status;	  /* active, revoked, expired */
-	const char *valid_until;  /* YYYY-MM-DD, or NULL when open-ended */
+	const char *brand;	 /* may be NULL */
+	const char *commodity;	 /* detect/codes.h spelling */
+	const char *holder;	 /* may be NULL */
+	const char *status;	 /* active, revoked, expired */
+	const char *valid_until; /* YYYY-MM-DD, or NULL when open-ended */
 };
 /* Insert or update (by nie) `n` rows; batched into multi-row statements.
  * Call inside store_begin/store_commit for speed; atomic on its own. */
@@ -256,7 +256,7 @@ struct store_profile_src {
 	int64_t profile_id; /* 0 when not profiled yet */
 	const char *url;
 	int64_t capture_id, analyzed_at;
-	const char *data; /* the finding's JSON; NULL when gone */
+	const char *data;	       /* the finding's JSON; NULL when gone */
 	int64_t first_seen, last_seen; /* its captures, ms since epoch */
 	bool gone;
 };
@@ -279,10 +279,10 @@ struct store_profile_listing {
 };
 struct store_profile_edge {
 	const char *kind, *value, *where; /* in */
-	bool stop;	    /* in: stop-listed (new identifiers start so) */
-	int64_t ident_id;   /* out */
-	int state;	    /* out: 0 links, 1 too common, 2 stop list */
-	bool added;	    /* out: the listing did not have it */
+	bool stop;	  /* in: stop-listed (new identifiers start so) */
+	int64_t ident_id; /* out */
+	int state;	  /* out: 0 links, 1 too common, 2 stop list */
+	bool added;	  /* out: the listing did not have it */
 };
 /* Insert or update a listing and make its edges exactly e[0..n).
  * *changed (may be NULL) is set when it lost an edge or its context or
@@ -298,8 +298,7 @@ int store_profile_listing_drop(struct store *st, int64_t id);
 /* Count `context` for identifier `ident`: *added says whether it is new
  * for it, and then *count receives its distinct contexts (else -1). */
 int store_profile_context_add(struct store *st, int64_t ident,
-			      const char *context, int64_t *count,
-			      bool *added);
+			      const char *context, int64_t *count, bool *added);
 int store_profile_ident_set(struct store *st, int64_t ident, int state,
 			    int64_t contexts);
 /* Actors reached through `ident` from listing `listing`: fn(actor, the
@@ -433,8 +432,7 @@ int store_profile_finding_get(struct store *st, const char *url, char **data);
 int store_profile_finding_set(struct store *st, const char *url,
 			      const char *data);
 /* Actors with members, and listings with an actor. */
-int store_profile_counts(struct store *st, int64_t *actors,
-			 int64_t *listings);
+int store_profile_counts(struct store *st, int64_t *actors, int64_t *listings);
 /* URL (malloc'd) and actor (0: none) of a profiled listing. */
 int store_profile_listing_get(struct store *st, int64_t id, char **url,
 			      int64_t *actor);

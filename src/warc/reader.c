@@ -42,8 +42,10 @@ int warc_reader_open(const char *path, int64_t max_record,
 	FILE *f = fopen(path, "rb");
 
 	*out = NULL;
-	if (!f)
-		return log_fail("%s: %s", path, strerror(errno));
+	if (!f) {
+		log_msg(LOG_ERROR, "%s: %s", path, strerror(errno));
+		return ERR_FAIL;
+	}
 	r = xcalloc(1, sizeof(*r));
 	r->f = f;
 	r->path = xstrdup(path);
