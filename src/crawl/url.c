@@ -1,7 +1,8 @@
 /*
  * url.c - canonicalisation, scope and trap checks (see url.h).
  */
-#include "crawl/url.h"
+#include "crawl/url_int.h"
+#include "html/url_syntax.h"
 
 #include <ctype.h>
 #include <arpa/inet.h>
@@ -178,7 +179,8 @@ out:
 	return res;
 }
 
-char *url_canon(const char *url, const struct url_rules *r, const char **why)
+char *url_canon_slow(const char *url, const struct url_rules *r,
+		     const char **why)
 {
 	size_t max = r && r->max_len ? r->max_len : 2048;
 	CURLU *u;
@@ -207,6 +209,103 @@ char *url_canon(const char *url, const struct url_rules *r, const char **why)
 		*why = "URL too long";
 	}
 	return res;
+}
+
+/* Whether the query q (after '?', up to the NUL) is what clean_query()
+ * would make of it: no empty or dropped parameter, at most as many as it
+ * keeps, already sorted.  Only bytes that norm_pct() leaves alone. */
+static bool query_canonical(const char *q, const struct url_rules *r)
+{
+	struct slice prev = {NULL, 0};
+	size_t np = 0;
+
+	if (!*q)
+		return false; /* a bare '?' is dropped */
+	while (*q) {
+		size_t n = 0, k;
+		struct slice p;
+
+		while (q[n] && q[n] != '&') {
+			if (!urlsyn_qchar((unsigned char)q[n]))
+				return false;
+			n++;
+		}
+		if (!n)
+			return false;
+		/* the name as clean_query() cuts it */
+		k = strcspn(q, "=");
+		p = (struct slice){q, n};
+		if (drop_param((struct slice){q, MIN(n, k)}, r))
+			return false;
+		if (++np > 64 || (prev.p && cmp_param(&prev, &p) > 0))
+			return false;
+		prev = p;
+		q += n;
+		if (*q == '&' && !*++q)
+			return false; /* a trailing '&' is dropped */
+	}
+	return true;
+}
+
+/*
+ * Already canonical: "http://" or "https://", a simple host
+ * (url_syntax.h), a port only when it is not the scheme's default, a path
+ * of plain bytes without dot segments, a canonical query, no fragment.
+ * Then canonicalising changes nothing, and curl is not needed: most links
+ * a crawler sees are like that.  Returns a copy, or NULL when the URL must
+ * take the slow path.
+ */
+char *url_canon_fast(const char *url, const struct url_rules *r)
+{
+	size_t max = r && r->max_len ? r->max_len : 2048;
+	const char *h, *p, *seg;
+	unsigned port;
+	size_t n;
+
+	if (strlen(url) > max)
+		return NULL;
+	if (!strncmp(url, "http://", 7))
+		h = url + 7;
+	else if (!strncmp(url, "https://", 8))
+		h = url + 8;
+	else
+		return NULL;
+	if (!(n = urlsyn_host(h)))
+		return NULL;
+	p = h + n;
+	if (*p == ':') {
+		if (!(n = urlsyn_port(p + 1, &port)) ||
+		    port == (h - url == 7 ? 80u : 443u))
+			return NULL;
+		p += 1 + n;
+	}
+	if (*p != '/')
+		return NULL;
+	for (seg = ++p; *p && *p != '?'; p++) {
+		if (*p == '/') {
+			if (urlsyn_dotseg(seg, p))
+				return NULL;
+			seg = p + 1;
+		} else if (!urlsyn_pchar((unsigned char)*p)) {
+			return NULL;
+		}
+	}
+	if (urlsyn_dotseg(seg, p))
+		return NULL;
+	if (*p == '?' && !query_canonical(p + 1, r))
+		return NULL;
+	return xstrdup(url);
+}
+
+char *url_canon(const char *url, const struct url_rules *r, const char **why)
+{
+	char *res = url_canon_fast(url, r);
+
+	if (res) {
+		*why = NULL;
+		return res;
+	}
+	return url_canon_slow(url, r, why);
 }
 
 /* Split a canonical URL ("scheme://host[:port]/...", as url_canon() makes

@@ -8,7 +8,8 @@
  * an empty path becomes "/"; tracking parameters removed from the query
  * (utm_*, fbclid, gclid, ref, sid by default; configurable), the rest
  * sorted; percent-encoding normalised (upper-case hex, unreserved
- * characters decoded).
+ * characters decoded).  A URL already in that form is copied as it is,
+ * without a parse (url_int.h); the result is the same either way.
  *
  * Ownership: functions returning char * hand the caller a string to free().
  */

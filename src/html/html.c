@@ -7,7 +7,8 @@
  * and entity loading off.  libxml2's HTML parser is the one under lxml and
  * Scrapy: it recovers from any markup, which is what a crawler needs.
  */
-#include "html/html.h"
+#include "html/html_int.h"
+#include "html/url_syntax.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -234,19 +235,101 @@ bool html_is_html(const char *content_type)
 
 /* ---- links ----------------------------------------------------------- */
 
-struct link_walk {
-	CURLU *base;
-	size_t max, count;
-	void (*fn)(void *arg, const char *url, const char *rel);
-	void *arg;
-	char **canonical;
-};
+/*
+ * Every link is resolved against the base.  curl's URL API is the
+ * reference (the same parser canonicalises later, so both agree on what a
+ * URL is), but it costs a copy of the base, a parse of the joined URL and
+ * a rebuild per link.  Most links are simple: root-relative
+ * ("/p/3/3900.html"), path-relative ("item-12.html") or absolute
+ * ("https://shop.example.co.id/produk/abc-123"), of bytes curl passes
+ * through (url_syntax.h).  For those, RFC 3986 resolution is concatenation
+ * with the base's origin or directory, cut out of curl's form of the base
+ * once per document.  Anything else takes curl's path.
+ */
 
-/* Resolve `ref` against the base with curl's URL parser (the same one that
- * canonicalises later, so both agree on what a URL is). */
-static char *resolve(CURLU *base, const char *ref)
+/* The query is dropped, like curl's concatenation does; a fragment would
+ * not be (curl cuts the base at its last '/', even one inside the
+ * fragment), so a base with '#' gets no fast path, nor one with a byte
+ * that curl would change when it parses the joined URL again.  A path
+ * with an empty segment ("//") gets none for path-relative references:
+ * curl's concatenation loses a slash of "http://h//" + "x". */
+static void base_fast(struct html_base *b)
 {
-	CURLU *u = curl_url_dup(base);
+	char *s = NULL;
+	const char *h, *p;
+	size_t i, dir = 0;
+	bool empty = false;
+
+	free(b->url);
+	b->url = NULL;
+	if (curl_url_get(b->u, CURLUPART_URL, &s, 0) != CURLUE_OK)
+		goto out;
+	if (!strncmp(s, "http://", 7))
+		h = s + 7;
+	else if (!strncmp(s, "https://", 8))
+		h = s + 8;
+	else
+		goto out;
+	/* Not any host curl gives out: it decodes "11%2e00" to "11.00",
+	 * which is 11.0.0.0 once the joined URL is parsed again. */
+	p = h + urlsyn_host_case(h, true);
+	if (p == h || strchr(p, '#'))
+		goto out;
+	if (*p == ':')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	if (*p != '/')
+		goto out;
+	for (i = (size_t)(p - s); s[i] && s[i] != '?'; i++) {
+		if (s[i] == '/') {
+			if (dir && urlsyn_dotseg(s + dir, s + i))
+				goto out;
+			empty |= dir == i;
+			dir = i + 1;
+		} else if (!urlsyn_pchar((unsigned char)s[i])) {
+			goto out;
+		}
+	}
+	if (urlsyn_dotseg(s + dir, s + i))
+		goto out;
+	b->url = xstrndup(s, dir);
+	b->origin_len = (size_t)(p - s);
+	b->dir_len = empty ? 0 : dir;
+out:
+	curl_free(s);
+}
+
+int html_base_init(struct html_base *b, const char *base_url)
+{
+	*b = (struct html_base){.u = curl_url()};
+	if (!b->u ||
+	    curl_url_set(b->u, CURLUPART_URL, base_url, 0) != CURLUE_OK) {
+		curl_url_cleanup(b->u);
+		b->u = NULL;
+		return ERR_INPUT;
+	}
+	base_fast(b);
+	return 0;
+}
+
+void html_base_set(struct html_base *b, const char *abs)
+{
+	/* curl keeps the handle as it was when it refuses a URL; whatever
+	 * it holds now, the fast path follows it */
+	curl_url_set(b->u, CURLUPART_URL, abs, 0);
+	base_fast(b);
+}
+
+void html_base_release(struct html_base *b)
+{
+	curl_url_cleanup(b->u);
+	free(b->url);
+	*b = (struct html_base){0};
+}
+
+char *html_resolve_slow(const struct html_base *b, const char *ref)
+{
+	CURLU *u = curl_url_dup(b->u);
 	char *out = NULL, *res = NULL;
 
 	if (curl_url_set(u, CURLUPART_URL, ref,
@@ -258,6 +341,124 @@ static char *resolve(CURLU *base, const char *ref)
 	curl_url_cleanup(u);
 	return res;
 }
+
+/* Check what follows the authority (or all of a relative reference): a
+ * path, then optionally a query and a fragment, every byte one curl keeps,
+ * no dot segment, no empty query or fragment (curl drops a bare '?' or
+ * '#').  In a relative reference a ':' before the first '/' would make
+ * the first segment a scheme.  Returns the length, or 0 (also for an
+ * empty tail). */
+static size_t simple_tail(const char *p, bool relative)
+{
+	const char *s = p, *seg = p;
+
+	for (; *s && *s != '?' && *s != '#'; s++) {
+		if (*s == '/') {
+			if (urlsyn_dotseg(seg, s))
+				return 0;
+			seg = s + 1;
+			relative = false;
+		} else if (!urlsyn_pchar((unsigned char)*s) ||
+			   (*s == ':' && relative)) {
+			return 0;
+		}
+	}
+	if (urlsyn_dotseg(seg, s))
+		return 0;
+	if (*s == '?') {
+		if (!s[1] || s[1] == '#')
+			return 0;
+		for (s++; *s && *s != '#'; s++)
+			if (!urlsyn_qchar((unsigned char)*s))
+				return 0;
+	}
+	if (*s == '#') {
+		if (!s[1])
+			return 0;
+		for (s++; *s; s++)
+			if (!urlsyn_qchar((unsigned char)*s))
+				return 0;
+	}
+	return (size_t)(s - p);
+}
+
+/* Longer references are left to curl (which has its own, larger cap). */
+#define FAST_MAX 65536
+
+char *html_resolve_fast(const struct html_base *b, const char *ref)
+{
+	const char *pre = NULL, *tail = ref;
+	size_t npre = 0, ntail;
+	bool slash = false; /* an absolute URL without a path gets "/" */
+	char *res;
+
+	if (ref[0] == '/') {
+		if (ref[1] == '/' || !b->url)
+			return NULL;
+		pre = b->url;
+		npre = b->origin_len;
+		ntail = simple_tail(ref, false);
+	} else if (!strncmp(ref, "http://", 7) ||
+		   !strncmp(ref, "https://", 8)) {
+		const char *h = ref + (ref[4] == ':' ? 7 : 8);
+		size_t n = urlsyn_host(h);
+		unsigned port;
+
+		if (!n)
+			return NULL;
+		if (h[n] == ':') { /* "080" is 80 to curl: normal form only */
+			size_t k = urlsyn_port(h + n + 1, &port);
+			if (!k)
+				return NULL;
+			n += 1 + k;
+		}
+		pre = ref;
+		npre = (size_t)(h + n - ref);
+		tail = h + n;
+		if (*tail == '/') {
+			ntail = simple_tail(tail, false);
+		} else if (!*tail) {
+			ntail = 0;
+			slash = true;
+		} else if (*tail == '?' || *tail == '#') {
+			ntail = simple_tail(tail, false);
+			slash = ntail > 0;
+		} else {
+			return NULL;
+		}
+	} else {
+		/* "?q" and "#f" keep the base's last segment: curl's job */
+		if (!b->url || !b->dir_len || ref[0] == '?' || ref[0] == '#')
+			return NULL;
+		pre = b->url;
+		npre = b->dir_len;
+		ntail = simple_tail(ref, true);
+	}
+	if ((!ntail && !slash) || tail[ntail] || npre + ntail > FAST_MAX)
+		return NULL;
+	res = xmalloc(npre + slash + ntail + 1);
+	memcpy(res, pre, npre);
+	if (slash)
+		res[npre] = '/';
+	memcpy(res + npre + slash, tail, ntail);
+	res[npre + slash + ntail] = '\0';
+	return res;
+}
+
+char *html_resolve(const struct html_base *b, const char *ref)
+{
+	char *res = html_resolve_fast(b, ref);
+
+	return res ? res : html_resolve_slow(b, ref);
+}
+
+struct link_walk {
+	struct html_base base;
+	size_t max, count;
+	void (*fn)(void *arg, const char *url, const char *rel);
+	void *arg;
+	char **canonical;
+};
 
 static bool rel_has(const xmlChar *rel, const char *word)
 {
@@ -296,7 +497,7 @@ static void visit(struct link_walk *w, xmlNodePtr n, int depth)
 		}
 		if (href && *href) {
 			bool is_link = !strcasecmp(name, "link");
-			char *abs = resolve(w->base, (const char *)href);
+			char *abs = html_resolve(&w->base, (const char *)href);
 
 			if (abs && is_link && rel_has(rel, "canonical")) {
 				if (w->canonical && !*w->canonical) {
@@ -346,24 +547,20 @@ size_t html_links(htmlDocPtr doc, const char *base_url, size_t max,
 
 	if (canonical)
 		*canonical = NULL;
-	if (!root)
+	if (!root || html_base_init(&w.base, base_url))
 		return 0;
-	w.base = curl_url();
-	if (curl_url_set(w.base, CURLUPART_URL, base_url, 0) != CURLUE_OK) {
-		curl_url_cleanup(w.base);
-		return 0;
-	}
 	base = find_base(root, 0);
 	if (base) {
 		xmlChar *href = xmlGetProp(base, BAD_CAST "href");
-		char *abs = href ? resolve(w.base, (const char *)href) : NULL;
+		char *abs =
+			href ? html_resolve(&w.base, (const char *)href) : NULL;
 
 		if (abs)
-			curl_url_set(w.base, CURLUPART_URL, abs, 0);
+			html_base_set(&w.base, abs);
 		free(abs);
 		xmlFree(href);
 	}
 	visit(&w, root, 0);
-	curl_url_cleanup(w.base);
+	html_base_release(&w.base);
 	return w.count;
 }

@@ -3,12 +3,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-#include "crawl/url.h"
+#include "crawl/url_int.h"
 
 static void expect_canon(const char *in, const char *want)
 {
@@ -78,6 +79,156 @@ static void test_canon_custom_list(void **state)
 			&r, &why);
 	assert_null(got);
 	assert_string_equal(why, "URL too long");
+}
+
+/* Fast path against slow path: when the fast path accepts, the slow path
+ * must give the same bytes; `accept` says whether the fast path must take
+ * it (-1: either). */
+static void expect_same(const char *in, const struct url_rules *r, int accept)
+{
+	const char *why = NULL;
+	char *fast = url_canon_fast(in, r);
+	char *slow = url_canon_slow(in, r, &why);
+	char msg[512] = "";
+
+	if (accept == 1 && !fast)
+		snprintf(msg, sizeof(msg), "fast path declined it");
+	else if (accept == 0 && fast)
+		snprintf(msg, sizeof(msg), "fast path accepted it");
+	else if (fast && (!slow || strcmp(fast, slow)))
+		snprintf(msg, sizeof(msg), "fast %s, slow %s", fast,
+			 slow ? slow : why);
+	free(fast);
+	free(slow);
+	if (*msg)
+		fail_msg("%s: %s", in, msg);
+}
+
+static void test_canon_fast(void **state)
+{
+	static const char *const yes[] = {
+		"http://example.com/",
+		"https://shop.example.co.id/produk/abc-123",
+		"https://shop.example.co.id/p/3/3900.html",
+		"http://127.0.0.1:8000/belanjaku/p/x-i.12.html",
+		"http://0.0.0.0:1/",
+		"https://e.com:80/a",
+		"http://e.com:443/a",
+		"http://e.com:65535/a",
+		"http://e.com/a?a=1&b=2",
+		"http://e.com/a?a=1&a=1&ab=0",
+		"http://e.com/a?a&b",
+		"http://e.com/a?q=x/y?z",
+		"http://e.com/a;b=c/d:e@f!$'()*+,~_-.",
+		"http://e.com/a//b/",
+		"http://e.com/.a/..b/c./d../...",
+		"http://xn--bcher-kva.example/",
+		"http://a-b.c-d.e/",
+		"http://e.com/p?reference=1",
+		"http://e.com/p?utmx=1",
+		"http://e.com/a?b=1&b=1=2",
+		"http://e.com/a?=x",
+	};
+	static const char *const no[] = {
+		"HTTP://example.com/",
+		"http://Example.com/",
+		"http://example.com",
+		"http://example.com?x",
+		"http://example.com:80/",
+		"https://example.com:443/",
+		"http://example.com:080/",
+		"http://example.com:0/",
+		"http://example.com:65536/",
+		"http://example.com:/",
+		"http://e.com/a/./b",
+		"http://e.com/a/../b",
+		"http://e.com/a/.",
+		"http://e.com/a/..",
+		"http://e.com/%7Ea",
+		"http://e.com/%41",
+		"http://e.com/a%2Fb",
+		"http://e.com/a b",
+		"http://e.com/a\\b",
+		"http://e.com/a#f",
+		"http://e.com/a#",
+		"http://e.com/a?",
+		"http://e.com/a?&",
+		"http://e.com/a?a=1&",
+		"http://e.com/a?&a=1",
+		"http://e.com/a?a=1&&b=2",
+		"http://e.com/a?b=1&a=2",
+		"http://e.com/a?ab=0&a=1",
+		"http://e.com/a?utm_source=x",
+		"http://e.com/a?a=1&UTM_x=1",
+		"http://e.com/a?ref=1",
+		"http://e.com/a?sid",
+		"http://e.com/a?q=%20",
+		"http://1.2.3/",
+		"http://1.2.3.04/",
+		"http://1.2.3.256/",
+		"http://0x7f.1/",
+		"http://123/",
+		"http://e.1/",
+		"http://a..b/",
+		"http://a.b./",
+		"http://.a.b/",
+		"http://u@e.com/",
+		"http://u:p@e.com/",
+		"http://[::1]/",
+		"http://e_x.com/",
+		"http://é.com/",
+		"http://e.com/é",
+		"ftp://e.com/",
+		"http:/e.com/",
+		"http:///e.com/",
+		"",
+	};
+	const char *const drop[] = {"session*", "a", NULL};
+	struct url_rules custom = {.drop_params = drop,
+				   .max_len = strlen("http://e.com/aaaaaaaaa")};
+	char many[1024];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(yes); i++)
+		expect_same(yes[i], NULL, 1);
+	for (size_t i = 0; i < ARRAY_LEN(no); i++)
+		expect_same(no[i], NULL, 0);
+	/* the rules decide what is canonical */
+	expect_same("http://e.com/?utm_x=2", &custom, 1);
+	expect_same("http://e.com/?sessionid=1", &custom, 0);
+	expect_same("http://e.com/?a=1&b=2", &custom, 0);
+	expect_same("http://e.com/?A=1&b=2", &custom, 0);
+	expect_same("http://e.com/aaaaaaaaa", &custom, 1); /* max_len */
+	expect_same("http://e.com/aaaaaaaaaa", &custom, 0);
+	/* 64 parameters are kept, the 65th makes clean_query() give up */
+	n = (size_t)snprintf(many, sizeof(many), "http://e.com/?");
+	for (int i = 0; i < 64; i++)
+		n += (size_t)snprintf(many + n, sizeof(many) - n, "%sp%02d",
+				      i ? "&" : "", i);
+	expect_same(many, NULL, 1);
+	snprintf(many + n, sizeof(many) - n, "&p64");
+	expect_same(many, NULL, 0);
+	/* a 128-byte name is never dropped: drop_param() gives up on it */
+	memset(many, 0, sizeof(many));
+	n = (size_t)snprintf(many, sizeof(many), "http://e.com/?utm_");
+	memset(many + n, 'x', 200);
+	expect_same(many, NULL, -1);
+	/* every byte in every place: the fast path accepts only what the
+	 * slow path leaves as it is */
+	for (int c = 1; c < 256; c++) {
+		static const char *const fmt[] = {
+			"http://e.com/a%cb", "http://e.com/?a%cb",
+			"http://e%c.com/",   "http://e.com/a?b=1#%c",
+			"http://e.com:8%c/", "http://e.com/%c",
+			"http://e.com/?%c",  "http://e.com/?b&%c",
+		};
+		for (size_t f = 0; f < ARRAY_LEN(fmt); f++) {
+			char u[64];
+			snprintf(u, sizeof(u), fmt[f], c);
+			expect_same(u, NULL, -1);
+		}
+	}
 }
 
 static void test_host_key(void **state)
@@ -163,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_canon_basics),
 		cmocka_unit_test(test_canon_tracking),
 		cmocka_unit_test(test_canon_custom_list),
+		cmocka_unit_test(test_canon_fast),
 		cmocka_unit_test(test_host_key),
 		cmocka_unit_test(test_domain),
 		cmocka_unit_test(test_traps),

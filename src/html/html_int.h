@@ -1,0 +1,43 @@
+/*
+ * html_int.h - private to src/html/, and to the tests, fuzzers and
+ * benchmarks that check it: link resolution in two ways.
+ *
+ * html_links() resolves every link against the document's base.  The
+ * reference behaviour is curl's URL API (html_resolve_slow); the fast path
+ * (html_resolve_fast) does the same by concatenation for the references
+ * where curl's resolution is plain string work, and declines the rest.
+ * Whenever it accepts, its result must be byte-identical to the slow
+ * path's: tests/unit/test_html_links.c and fuzz/fuzz_url_fast.c check it.
+ */
+#ifndef PATROLI_HTML_INT_H
+#define PATROLI_HTML_INT_H
+
+#include "html/html.h"
+
+#include <curl/curl.h>
+
+/* A document's base, parsed once per document. */
+struct html_base {
+	CURLU *u;	   /* the base, for the slow path */
+	char *url;	   /* curl's form of it; NULL: no fast path */
+	size_t origin_len; /* "scheme://host[:port]" */
+	size_t dir_len;	   /* through the last '/' of the path */
+};
+
+/* Parse `base_url` (curl's rules, as before: no encoding, supported schemes
+ * only).  0, or ERR_INPUT when curl refuses it (then nothing to release). */
+int html_base_init(struct html_base *b, const char *base_url);
+/* Replace the base by the absolute URL `abs` (a <base href>); on a URL curl
+ * refuses the base stays as it was. */
+void html_base_set(struct html_base *b, const char *abs);
+void html_base_release(struct html_base *b);
+
+/* The absolute URL for `ref`, malloc'd, or NULL when curl refuses it. */
+char *html_resolve_slow(const struct html_base *b, const char *ref);
+/* The same by concatenation, or NULL when `ref` is not simple enough (the
+ * caller then asks the slow path). */
+char *html_resolve_fast(const struct html_base *b, const char *ref);
+/* Fast path, else slow path: what html_links() hands out. */
+char *html_resolve(const struct html_base *b, const char *ref);
+
+#endif
