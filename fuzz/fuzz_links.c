@@ -6,7 +6,8 @@
  * The first input byte picks a Content-Type (so every charset path is
  * reached); the rest is the body.  Every URL handed out must canonicalise
  * to something that canonicalises to itself (the frontier's dedup relies
- * on it).
+ * on it), and the crawler's tree-less scan (html_scan_links) must hand out
+ * exactly what the tree walk (html_links) does.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,11 @@ static const char *const types[] = {
 	"text/html; charset=nonsense-42",
 	"application/xhtml+xml; charset=UTF-16",
 };
+
+static void collect(void *arg, const char *url, const char *rel)
+{
+	buf_printf(arg, "%s %s\n", url, rel ? rel : "-");
+}
 
 static void on_link(void *arg, const char *url, const char *rel)
 {
@@ -58,10 +64,12 @@ static void on_link(void *arg, const char *url, const char *rel)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct buf utf8 = BUF_INIT;
+	static const char base[] = "http://fuzz.example/a/b.html";
+	struct buf utf8 = BUF_INIT, tree = BUF_INIT, scan = BUF_INIT;
 	const char *ct;
-	char *canonical = NULL;
+	char *canonical = NULL, *c2 = NULL;
 	htmlDocPtr doc;
+	size_t n1, n2;
 
 	if (!size)
 		return 0;
@@ -69,13 +77,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&utf8, 4 * size + 16);
 	html_to_utf8(ct, (struct slice){(const char *)data + 1, size - 1},
 		     &utf8, NULL);
-	doc = html_parse(buf_slice(&utf8), "http://fuzz.example/a/b.html");
-	html_links(doc, "http://fuzz.example/a/b.html", 1000, on_link, NULL,
-		   &canonical);
+	doc = html_parse(buf_slice(&utf8), base);
+	html_links(doc, base, 1000, on_link, NULL, &canonical);
 	if (canonical)
 		on_link(NULL, canonical, "canonical");
 	free(canonical);
+	n1 = html_links(doc, base, 7, collect, &tree, &canonical);
+	n2 = html_scan_links(buf_slice(&utf8), base, 7, collect, &scan, &c2);
+	if (n1 != n2 || strcmp(tree.p ? tree.p : "", scan.p ? scan.p : "") ||
+	    ((canonical || c2) &&
+	     (!canonical || !c2 || strcmp(canonical, c2)))) {
+		fprintf(stderr, "tree and scan differ:\n%s(%s)\n--\n%s(%s)\n",
+			tree.p ? tree.p : "", canonical ? canonical : "-",
+			scan.p ? scan.p : "", c2 ? c2 : "-");
+		abort();
+	}
+	free(canonical);
+	free(c2);
 	html_free(doc);
 	buf_release(&utf8);
+	buf_release(&tree);
+	buf_release(&scan);
 	return 0;
 }

@@ -131,15 +131,12 @@ static void read_body(const struct digest_opts *o, struct exchange *x)
 		goto out;
 	}
 	if (html_is_html(x->content_type)) {
-		htmlDocPtr doc;
-
 		buf_init(&utf8, max * 4);
 		html_to_utf8(x->content_type, buf_slice(&body), &utf8, NULL);
-		doc = html_parse(buf_slice(&utf8), x->in.url);
 		/* too deep to follow, the canonical still counts */
-		html_links(doc, x->in.url, (size_t)o->crawl->max_links, on_link,
-			   &l, &declared);
-		html_free(doc);
+		html_scan_links(buf_slice(&utf8), x->in.url,
+				(size_t)o->crawl->max_links, on_link, &l,
+				&declared);
 		x->canonical = accept_canonical(o, x->in.url, declared);
 	} else if (l.follow) {
 		sitemap_parse(buf_slice(&body), x->in.url, 50000, on_loc, &l);

@@ -452,17 +452,9 @@ char *html_resolve(const struct html_base *b, const char *ref)
 	return res ? res : html_resolve_slow(b, ref);
 }
 
-struct link_walk {
-	struct html_base base;
-	size_t max, count;
-	void (*fn)(void *arg, const char *url, const char *rel);
-	void *arg;
-	char **canonical;
-};
-
-static bool rel_has(const xmlChar *rel, const char *word)
+static bool rel_has(const char *rel, const char *word)
 {
-	const char *p = (const char *)rel;
+	const char *p = rel;
 	size_t n = strlen(word);
 
 	while (p && *p) {
@@ -477,44 +469,59 @@ static bool rel_has(const xmlChar *rel, const char *word)
 	return false;
 }
 
-static void visit(struct link_walk *w, xmlNodePtr n, int depth)
+void html_link_emit(struct html_link_sink *k, const char *href, const char *rel,
+		    bool is_link)
+{
+	char *abs = html_resolve(&k->base, href);
+
+	if (abs && is_link && rel_has(rel, "canonical")) {
+		if (k->canonical && !*k->canonical) {
+			*k->canonical = abs;
+			abs = NULL;
+		}
+	} else if (abs &&
+		   (!is_link || rel_has(rel, "next") || rel_has(rel, "prev"))) {
+		k->fn(k->arg, abs, rel);
+		k->count++;
+	}
+	free(abs);
+}
+
+void html_base_rebase(struct html_base *b, const char *href)
+{
+	char *abs = html_resolve(b, href);
+
+	if (abs)
+		html_base_set(b, abs);
+	free(abs);
+}
+
+static void visit(struct html_link_sink *k, xmlNodePtr n, int depth)
 {
 	/* Iterative over siblings, recursive over children with a depth cap:
 	 * libxml2 limits nesting too, but we never trust one layer alone. */
-	for (; n && w->count < w->max; n = n->next) {
+	for (; n && k->count < k->max; n = n->next) {
 		const char *name = (const char *)n->name;
 		xmlChar *href = NULL, *rel = NULL;
+		bool is_link = false;
 
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		if (!strcasecmp(name, "a") || !strcasecmp(name, "area") ||
-		    !strcasecmp(name, "link")) {
+		    (is_link = !strcasecmp(name, "link"))) {
 			href = xmlGetProp(n, BAD_CAST "href");
 			rel = xmlGetProp(n, BAD_CAST "rel");
 		} else if (!strcasecmp(name, "frame") ||
 			   !strcasecmp(name, "iframe")) {
 			href = xmlGetProp(n, BAD_CAST "src");
 		}
-		if (href && *href) {
-			bool is_link = !strcasecmp(name, "link");
-			char *abs = html_resolve(&w->base, (const char *)href);
-
-			if (abs && is_link && rel_has(rel, "canonical")) {
-				if (w->canonical && !*w->canonical) {
-					*w->canonical = abs;
-					abs = NULL;
-				}
-			} else if (abs && (!is_link || rel_has(rel, "next") ||
-					   rel_has(rel, "prev"))) {
-				w->fn(w->arg, abs, (const char *)rel);
-				w->count++;
-			}
-			free(abs);
-		}
+		if (href && *href)
+			html_link_emit(k, (const char *)href, (const char *)rel,
+				       is_link);
 		xmlFree(href);
 		xmlFree(rel);
 		if (n->children && depth < 256)
-			visit(w, n->children, depth + 1);
+			visit(k, n->children, depth + 1);
 	}
 }
 
@@ -540,27 +547,24 @@ size_t html_links(htmlDocPtr doc, const char *base_url, size_t max,
 		  void (*fn)(void *arg, const char *url, const char *rel),
 		  void *arg, char **canonical)
 {
-	struct link_walk w = {
+	struct html_link_sink k = {
 		.max = max, .fn = fn, .arg = arg, .canonical = canonical};
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	xmlNodePtr base;
 
 	if (canonical)
 		*canonical = NULL;
-	if (!root || html_base_init(&w.base, base_url))
+	if (!root || html_base_init(&k.base, base_url))
 		return 0;
 	base = find_base(root, 0);
 	if (base) {
 		xmlChar *href = xmlGetProp(base, BAD_CAST "href");
-		char *abs =
-			href ? html_resolve(&w.base, (const char *)href) : NULL;
 
-		if (abs)
-			html_base_set(&w.base, abs);
-		free(abs);
+		if (href)
+			html_base_rebase(&k.base, (const char *)href);
 		xmlFree(href);
 	}
-	visit(&w, root, 0);
-	html_base_release(&w.base);
-	return w.count;
+	visit(&k, root, 0);
+	html_base_release(&k.base);
+	return k.count;
 }

@@ -41,4 +41,10 @@ size_t html_links(htmlDocPtr doc, const char *base_url, size_t max,
 		  void (*fn)(void *arg, const char *url, const char *rel),
 		  void *arg, char **canonical);
 
+/* The same links and canonical as html_links() on html_parse()'s tree, from
+ * the parser's events without building the tree (the crawler's path). */
+size_t html_scan_links(struct slice utf8, const char *base_url, size_t max,
+		       void (*fn)(void *arg, const char *url, const char *rel),
+		       void *arg, char **canonical);
+
 #endif

@@ -39,5 +39,22 @@ char *html_resolve_slow(const struct html_base *b, const char *ref);
 char *html_resolve_fast(const struct html_base *b, const char *ref);
 /* Fast path, else slow path: what html_links() hands out. */
 char *html_resolve(const struct html_base *b, const char *ref);
+/* Make the base `href` resolved against it (a <base href>). */
+void html_base_rebase(struct html_base *b, const char *href);
+
+/* Where links go, shared by the tree walk (html_links) and the event scan
+ * (html_scan_links, scan.c) so that both apply one rule. */
+struct html_link_sink {
+	struct html_base base;
+	size_t max, count;
+	void (*fn)(void *arg, const char *url, const char *rel);
+	void *arg;
+	char **canonical;
+};
+/* One element's link: resolved, then kept as the canonical (<link
+ * rel=canonical>, the first only), handed out (<a>, <area>, frames,
+ * <link rel=next|prev>) or dropped. */
+void html_link_emit(struct html_link_sink *k, const char *href, const char *rel,
+		    bool is_link);
 
 #endif

@@ -1,0 +1,136 @@
+/*
+ * scan.c - a page's links without building its document.
+ *
+ * The crawler needs links, not a tree: html_scan_links() takes them from
+ * libxml2's SAX events, so no node is allocated and freed (on the
+ * benchmark site a third of the parse's time, more on markup-heavy
+ * pages).  Same parser, same options, same recovery, so the same elements
+ * arrive in the order a walk of html_parse()'s tree visits them, and the
+ * result equals html_links() on that tree (tests/unit/test_html_links.c
+ * compares the two on both corpora).  Links are resolved after the parse,
+ * because the <base> that decides them may come after some of them.
+ */
+#include "html/html_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct scan_link {
+	char *href, *rel;
+	bool is_link; /* <link>: only rel=canonical, next and prev count */
+};
+
+struct scan {
+	struct scan_link *v;
+	size_t n, cap, max;
+	bool base_seen; /* the first <base>, or <body>, decided the base */
+	char *base_href;
+};
+
+static const char *attr(const xmlChar **atts, const char *name)
+{
+	for (size_t i = 0; atts && atts[i]; i += 2)
+		if (!strcasecmp((const char *)atts[i], name))
+			return atts[i + 1] ? (const char *)atts[i + 1] : "";
+	return NULL;
+}
+
+/* libxml2 pushes the element before this call: the root has nameNr 1.
+ * html_links() looks for <base> down to depth 8 and walks to depth 256. */
+/* The tree builder names an element "a:b" by "b" (xmlSplitQName): so do
+ * we, or <x:link rel=canonical> would count in one walk and not the
+ * other. */
+static const char *local_name(const char *name)
+{
+	const char *colon = name[0] != ':' ? strchr(name, ':') : NULL;
+
+	return colon && colon[1] ? colon + 1 : name;
+}
+
+static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
+{
+	htmlParserCtxtPtr p = ctx;
+	struct scan *s = p->_private;
+	const char *name = local_name((const char *)xname);
+	const char *href = NULL, *rel = NULL;
+	bool is_link = false;
+
+	if (!s->base_seen && p->nameNr <= 9) {
+		if (!strcasecmp(name, "base")) {
+			s->base_seen = true;
+			href = attr(atts, "href");
+			s->base_href = href ? xstrdup(href) : NULL;
+			return;
+		}
+		s->base_seen = !strcasecmp(name, "body");
+	}
+	if (p->nameNr > 257 || s->n >= s->max)
+		return;
+	if (!strcasecmp(name, "a") || !strcasecmp(name, "area") ||
+	    (is_link = !strcasecmp(name, "link"))) {
+		href = attr(atts, "href");
+		rel = attr(atts, "rel");
+	} else if (!strcasecmp(name, "frame") || !strcasecmp(name, "iframe")) {
+		href = attr(atts, "src");
+	}
+	if (!href || !*href)
+		return;
+	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = (struct scan_link){
+		.href = xstrdup(href),
+		.rel = rel ? xstrdup(rel) : NULL,
+		.is_link = is_link,
+	};
+}
+
+static void parse(struct slice utf8, const char *url, struct scan *s)
+{
+	htmlParserCtxtPtr p = htmlNewParserCtxt();
+
+	if (!p)
+		die("htmlNewParserCtxt failed");
+	/* only this callback: no document, no text nodes */
+	memset(p->sax, 0, sizeof(*p->sax));
+	p->sax->startElement = on_start;
+	p->_private = s;
+	htmlCtxtReadMemory(p, utf8.p, (int)utf8.n, url, "UTF-8",
+			   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+				   HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+				   HTML_PARSE_COMPACT);
+	if (p->myDoc)
+		xmlFreeDoc(p->myDoc);
+	htmlFreeParserCtxt(p);
+}
+
+size_t html_scan_links(struct slice utf8, const char *base_url, size_t max,
+		       void (*fn)(void *arg, const char *url, const char *rel),
+		       void *arg, char **canonical)
+{
+	/* Links that do not resolve do not count against max: collect some
+	 * spare, bounded (so is the body). */
+	struct scan s = {.max = max > SIZE_MAX / 8 ? SIZE_MAX : max * 4 + 1024};
+	struct html_link_sink k = {
+		.max = max, .fn = fn, .arg = arg, .canonical = canonical};
+
+	if (canonical)
+		*canonical = NULL;
+	if (!utf8.n || utf8.n > INT32_MAX)
+		return 0;
+	parse(utf8, base_url, &s);
+	if (!html_base_init(&k.base, base_url)) {
+		if (s.base_href)
+			html_base_rebase(&k.base, s.base_href);
+		for (size_t i = 0; i < s.n && k.count < k.max; i++)
+			html_link_emit(&k, s.v[i].href, s.v[i].rel,
+				       s.v[i].is_link);
+		html_base_release(&k.base);
+	}
+	for (size_t i = 0; i < s.n; i++) {
+		free(s.v[i].href);
+		free(s.v[i].rel);
+	}
+	free(s.v);
+	free(s.base_href);
+	return k.count;
+}
