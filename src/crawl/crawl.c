@@ -87,6 +87,12 @@ struct job {
 	struct fetch_result res; /* of the last transfer */
 	struct hop *evidence;	 /* its hop, once it has one */
 	struct exchange x;	 /* through the evidence thread */
+	/* finished, waiting for its batch (crawler.done) */
+	enum job_end { END_PAGE, END_RETRY, END_SKIP } end;
+	char *end_canon; /* END_PAGE: the page's canonical URL, or NULL */
+	char *end_why;	 /* error, retry or skip reason, or NULL */
+	int64_t not_before;
+	struct job *dnext;
 };
 
 struct crawler {
@@ -119,7 +125,9 @@ struct crawler {
 	bool limit;
 	bool warc_failed; /* the writer refused: stop, evidence comes first */
 	bool batch_open;
-	int batch;	/* pages recorded in the open transaction */
+	int batch;	  /* jobs finished and not yet committed */
+	struct job *done; /* them, in the order they finished */
+	struct job **donetail;
 	int batch_max;	/* commit when this many are */
 	bool networked; /* PostgreSQL: workers share the frontier */
 	int64_t batch_at;
@@ -254,6 +262,8 @@ static void job_free(struct crawler *c, struct job *j)
 		return;
 	fetch_release(c->multi, &j->f);
 	exchange_release(&j->x);
+	free(j->end_canon);
+	free(j->end_why);
 	for (int i = 0; i < j->nhop; i++) {
 		free(j->hop[i].url);
 		free(j->hop[i].content_type);
@@ -327,30 +337,121 @@ static void on_seen(void *arg, const char *sha)
 
 static void flush_pending(struct crawler *c);
 
-static int batch_open(struct crawler *c)
+/*
+ * A batch is the work finished since the last commit: jobs waiting in
+ * crawler.done and the URLs they discovered.  Nothing of it reaches the
+ * store before batch_commit(), which writes it in one short transaction,
+ * so no transaction stays open while transfers run: on PostgreSQL a
+ * worker then never holds row locks another worker could wait for.
+ */
+static void batch_open(struct crawler *c)
 {
 	if (c->batch_open)
-		return 0;
+		return;
 	c->batch_at = time_mono_ms();
 	c->batch_open = true;
 	c->batch = 0;
-	return store_begin(c->st);
 }
 
-/* Evidence first, then the rows that point at it: a page reaches the batch
+static void add_capture(struct crawler *c, struct job *j, const struct hop *hp,
+			const char *url, const char *canonical,
+			const char *error);
+
+/* The job's outcome as rows: captures for every hop (the final one last,
+ * so the page points at it), and the frontier row's last state. */
+static void write_outcome(struct crawler *c, struct job *j)
+{
+	const struct hop *last = j->nhop ? &j->hop[j->nhop - 1] : NULL;
+	const char *canon = j->end_canon ? j->end_canon : j->cur;
+
+	switch (j->end) {
+	case END_PAGE:
+		for (int i = 0; i + 1 < j->nhop; i++)
+			add_capture(c, j, &j->hop[i], j->hop[i].url, canon,
+				    NULL);
+		add_capture(c, j, last, j->url, canon, j->end_why);
+		store_frontier_set(c->st, j->fid,
+				   j->end_why ? FRONTIER_FAILED : FRONTIER_DONE,
+				   j->end_why);
+		for (int i = 0; i < j->nhop_fid; i++)
+			store_frontier_set(c->st, j->hop_fid[i], FRONTIER_DONE,
+					   "fetched as a redirect target");
+		break;
+	case END_RETRY:
+		store_frontier_retry(c->st, j->fid, j->not_before, j->end_why);
+		break;
+	case END_SKIP:
+		store_frontier_set(c->st, j->fid, FRONTIER_SKIPPED, j->end_why);
+		break;
+	}
+}
+
+/* A finished job waits for its batch; its transfer's memory goes now. */
+static void defer(struct crawler *c, struct job *j, enum job_end end,
+		  const char *canon, const char *why)
+{
+	fetch_release(c->multi, &j->f);
+	exchange_release(&j->x);
+	j->end = end;
+	j->end_canon = canon ? xstrdup(canon) : NULL;
+	j->end_why = why ? xstrdup(why) : NULL;
+	j->dnext = NULL;
+	*c->donetail = j;
+	c->donetail = &j->dnext;
+	batch_open(c);
+	c->batch++;
+}
+
+/* store_page_by_sha() for the pages still in the batch: the canonical URL
+ * of the first one with a capture of these bytes, or NULL. */
+static const char *batch_page_by_sha(const struct crawler *c, const char *sha)
+{
+	for (const struct job *j = c->done; j; j = j->dnext) {
+		if (j->end != END_PAGE)
+			continue;
+		for (int i = 0; i < j->nhop; i++)
+			if (!strcmp(j->hop[i].sha, sha) &&
+			    (i + 1 < j->nhop || !j->end_why))
+				return j->end_canon ? j->end_canon : j->cur;
+	}
+	return NULL;
+}
+
+static void drop_done(struct crawler *c)
+{
+	struct job *j, *next;
+
+	for (j = c->done; j; j = next) {
+		next = j->dnext;
+		job_free(c, j);
+	}
+	c->done = NULL;
+	c->donetail = &c->done;
+}
+
+/* Evidence first, then the rows that point at it: a job reaches the batch
  * only after the evidence thread handed its records to the kernel, so a
  * killed process loses nothing the store points at (fdatasync, against
- * power loss, is the evidence thread's, see digest.c). */
+ * power loss, is the evidence thread's, see digest.c).  Links go before or
+ * with the pages that found them, see flush_pending(). */
 static int batch_commit(struct crawler *c)
 {
 	int rc;
 
 	if (!c->batch_open)
 		return 0;
-	if (!c->networked)
-		flush_pending(c);
 	c->batch_open = false;
-	rc = store_commit(c->st);
+	if (c->networked)
+		flush_pending(c);
+	if (!c->done && !c->npend)
+		return 0;
+	rc = store_begin(c->st);
+	if (!rc && !c->networked)
+		flush_pending(c);
+	for (struct job *j = c->done; !rc && j; j = j->dnext)
+		write_outcome(c, j);
+	if (!rc)
+		rc = store_commit(c->st);
 	if (rc) {
 		/* Its pages come back when their leases expire; their links
 		 * must then be news again. */
@@ -362,6 +463,7 @@ static int batch_commit(struct crawler *c)
 		free(c->urls.v);
 		c->urls = (struct u64set){0};
 	}
+	drop_done(c);
 	return rc;
 }
 
@@ -508,12 +610,12 @@ static int cmp_pend(const void *a, const void *b)
  * before the rows of the pages that link to them commit, so a crash never
  * keeps a page and loses its links.
  *
- * SQLite (one writer): as the batch's last statements before COMMIT, for
- * the whole batch at once.  PostgreSQL: after each page, in a transaction
- * of their own (links_stored), because an insert into the frontier waits
- * for any open transaction that inserted or updated the same row, and
- * inside batches two workers deadlock that way (workers.sh did); alone,
- * the insert holds nothing while it waits.
+ * SQLite (one writer): in the batch's transaction, for the whole batch at
+ * once.  PostgreSQL: just before the batch's transaction, in statements of
+ * their own, because an insert into the frontier waits for any open
+ * transaction that inserted or updated the same row, and inside batches
+ * two workers deadlock that way (workers.sh did); alone, the insert holds
+ * nothing while it waits.
  */
 static void flush_pending(struct crawler *c)
 {
@@ -533,14 +635,6 @@ static void flush_pending(struct crawler *c)
 		free((char *)c->pend[i].host);
 	}
 	c->npend = 0;
-}
-
-static void links_stored(struct crawler *c)
-{
-	if (c->networked && c->npend) {
-		batch_commit(c);
-		flush_pending(c);
-	}
 }
 
 static void on_lease(void *arg, const struct store_url *u)
@@ -641,11 +735,9 @@ static void maybe_lease(struct crawler *c)
 	if (c->o->max_pages &&
 	    pages_started(c) + (int64_t)c->inmem >= c->o->max_pages)
 		return;
-	/* Leases ride in the open batch: until it commits, PostgreSQL's row
-	 * locks (SKIP LOCKED) and the host lease's key keep other workers
-	 * off these rows, and a crash simply undoes them. */
-	if (batch_open(c))
-		return;
+	/* Leases commit at once: they are what keeps other workers off
+	 * these URLs and hosts, and a dead worker's expire (--resume hands
+	 * back its own at once). */
 	wall = time_now_ms();
 	renew(c, wall);
 	got = lease_held(c, wall);
@@ -712,10 +804,8 @@ static void robots_begin(struct crawler *c, struct host *h)
 
 static void record_skip(struct crawler *c, struct job *j, const char *why)
 {
-	batch_open(c);
-	store_frontier_set(c->st, j->fid, FRONTIER_SKIPPED, why);
 	c->stats.skipped++;
-	job_free(c, j);
+	defer(c, j, END_SKIP, NULL, why);
 }
 
 static bool robots_check(struct crawler *c, struct job *j)
@@ -830,7 +920,6 @@ static void robots_ready(struct crawler *c, struct host *h, int status,
 		discover(c, robots_sitemap(h->robots, i), 1);
 	if (c->npend)
 		batch_open(c);
-	links_stored(c);
 	host_mark_busy(c, h);
 }
 
@@ -928,30 +1017,17 @@ static void add_capture(struct crawler *c, struct job *j, const struct hop *hp,
 	store_capture_add(c->st, &cap);
 }
 
-/* The page is done, one way or another: captures for every hop (the final
- * one last, so the page points at it), and the frontier row's last state. */
+/* The page is done, one way or another (canonical: NULL for its own URL);
+ * its rows go with the batch (write_outcome). */
 static void finish_page(struct crawler *c, struct job *j, const char *canonical,
 			const char *error)
 {
-	const struct hop *last = j->nhop ? &j->hop[j->nhop - 1] : NULL;
-	const char *canon = canonical ? canonical : j->cur;
-
-	batch_open(c);
-	for (int i = 0; i + 1 < j->nhop; i++)
-		add_capture(c, j, &j->hop[i], j->hop[i].url, canon, NULL);
-	add_capture(c, j, last, j->url, canon, error);
-	store_frontier_set(c->st, j->fid,
-			   error ? FRONTIER_FAILED : FRONTIER_DONE, error);
-	for (int i = 0; i < j->nhop_fid; i++)
-		store_frontier_set(c->st, j->hop_fid[i], FRONTIER_DONE,
-				   "fetched as a redirect target");
 	c->stats.fetched++;
-	c->batch++;
 	if (error) {
 		c->stats.errors++;
 		log_msg(LOG_DEBUG, "%s: %s", j->url, error);
 	}
-	job_free(c, j);
+	defer(c, j, END_PAGE, canonical, error);
 }
 
 static bool retryable(const struct fetch_result *r)
@@ -1005,11 +1081,10 @@ static bool try_retry(struct crawler *c, struct job *j,
 	backoff = MAX(backoff, ra);
 	if (r->status == 429)
 		j->host->next_at = time_mono_ms() + backoff;
-	batch_open(c);
-	store_frontier_retry(c->st, j->fid, time_now_ms() + backoff, why);
+	j->not_before = time_now_ms() + backoff;
 	c->stats.retries++;
 	c->lease_empty = false;
-	job_free(c, j);
+	defer(c, j, END_RETRY, NULL, why);
 	return true;
 }
 
@@ -1101,8 +1176,8 @@ static char *take_links(struct crawler *c, struct job *j, char *err, size_t n)
 		discover_canon(c, u, j->x.link_depth);
 		at += strlen(u) + 1;
 	}
+	j->x.nlinks = 0;
 	j->x.canonical = NULL;
-	links_stored(c);
 	return canonical;
 }
 
@@ -1145,7 +1220,8 @@ static void complete_page(struct crawler *c, struct job *j,
 	/* Identical bytes at another URL are the same page. */
 	maybe_dup = hp && hp->sha[0] && seen_add(c, hp->sha);
 	if (!canonical && maybe_dup &&
-	    !store_page_by_sha(c->st, c->run, hp->sha, &dup))
+	    ((dup = batch_page_by_sha(c, hp->sha)) ||
+	     !store_page_by_sha(c->st, c->run, hp->sha, &dup)))
 		canonical = xstrdup(dup);
 	finish_page(c, j, canonical, err[0] ? err : NULL);
 	free(canonical);
@@ -1407,6 +1483,7 @@ static void loop(struct crawler *c)
 
 static void crawler_release(struct crawler *c)
 {
+	drop_done(c); /* a batch that could not be written */
 	for (size_t i = 0; i < c->hcap; i++) {
 		struct host *h = c->htab[i], *next;
 		for (; h; h = next) {
@@ -1484,6 +1561,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	}
 	c.pages_before = n.done + n.failed;
 	c.batch_max = o->concurrency;
+	c.donetail = &c.done;
 	c.idle_ms = 50;
 	c.networked = strcmp(store_backend(st), "sqlite") != 0;
 	if (c.pages_before)
@@ -1516,7 +1594,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 		drain(&c, true);
 	/* the last records synced before the rows that point at them */
 	if (digest_stop(c.dg)) {
-		store_rollback(st);
+		drop_done(&c);
 		c.batch_open = false;
 		c.warc_failed = true;
 	}
