@@ -264,11 +264,7 @@ char *url_canon_fast(const char *url, const struct url_rules *r)
 
 	if (strlen(url) > max)
 		return NULL;
-	if (!strncmp(url, "http://", 7))
-		h = url + 7;
-	else if (!strncmp(url, "https://", 8))
-		h = url + 8;
-	else
+	if (!(h = urlsyn_authority(url)))
 		return NULL;
 	if (!(n = urlsyn_host(h)))
 		return NULL;

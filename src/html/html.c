@@ -264,11 +264,7 @@ static void base_fast(struct html_base *b)
 	b->url = NULL;
 	if (curl_url_get(b->u, CURLUPART_URL, &s, 0) != CURLUE_OK)
 		goto out;
-	if (!strncmp(s, "http://", 7))
-		h = s + 7;
-	else if (!strncmp(s, "https://", 8))
-		h = s + 8;
-	else
+	if (!(h = urlsyn_authority(s)))
 		goto out;
 	/* Not any host curl gives out: it decodes "11%2e00" to "11.00",
 	 * which is 11.0.0.0 once the joined URL is parsed again. */
@@ -398,9 +394,8 @@ char *html_resolve_fast(const struct html_base *b, const char *ref)
 		pre = b->url;
 		npre = b->origin_len;
 		ntail = simple_tail(ref, false);
-	} else if (!strncmp(ref, "http://", 7) ||
-		   !strncmp(ref, "https://", 8)) {
-		const char *h = ref + (ref[4] == ':' ? 7 : 8);
+	} else if (urlsyn_authority(ref)) {
+		const char *h = urlsyn_authority(ref);
 		size_t n = urlsyn_host(h);
 		unsigned port;
 

@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* A byte of a path segment: unreserved, sub-delims, ':' or '@'. */
 static inline bool urlsyn_pchar(unsigned char c)
@@ -146,6 +147,17 @@ static inline size_t urlsyn_port(const char *p, unsigned *port)
 		return 0;
 	*port = v;
 	return i;
+}
+
+/* Where the authority starts in a lower-case "http://" or "https://" URL;
+ * NULL for anything else. */
+static inline const char *urlsyn_authority(const char *s)
+{
+	if (!strncmp(s, "http://", 7))
+		return s + 7;
+	if (!strncmp(s, "https://", 8))
+		return s + 8;
+	return NULL;
 }
 
 #endif
