@@ -429,6 +429,24 @@ static void drop_done(struct crawler *c)
 	c->donetail = &c->done;
 }
 
+/* A batch that could not be written: its URLs go back to the queue now
+ * (left leased, our renewals would keep them so for ever), and their
+ * links must be news again when they are fetched anew. */
+static void requeue(struct crawler *c)
+{
+	const char *why = "its batch could not be recorded";
+	int64_t now = time_now_ms();
+
+	for (struct job *j = c->done; j; j = j->dnext) {
+		store_frontier_retry(c->st, j->fid, now, why);
+		for (int i = 0; i < j->nhop_fid; i++)
+			store_frontier_retry(c->st, j->hop_fid[i], now, why);
+	}
+	free(c->urls.v);
+	c->urls = (struct u64set){0};
+	c->lease_empty = false;
+}
+
 /* Evidence first, then the rows that point at it: a job reaches the batch
  * only after the evidence thread handed its records to the kernel, so a
  * killed process loses nothing the store points at (fdatasync, against
@@ -453,15 +471,12 @@ static int batch_commit(struct crawler *c)
 	if (!rc)
 		rc = store_commit(c->st);
 	if (rc) {
-		/* Its pages come back when their leases expire; their links
-		 * must then be news again. */
 		store_rollback(c->st);
 		log_msg(LOG_WARN,
 			"a batch of %d pages was not recorded; "
 			"they will be fetched again",
 			c->batch);
-		free(c->urls.v);
-		c->urls = (struct u64set){0};
+		requeue(c);
 	}
 	drop_done(c);
 	return rc;
