@@ -124,6 +124,9 @@ struct crawler {
 	int idle_ms; /* the pause before looking for work again */
 	bool limit;
 	bool warc_failed; /* the writer refused: stop, evidence comes first */
+	/* the store could neither record a batch nor give its URLs back:
+	 * stop, and let a restart (which releases our leases) go on */
+	bool store_failed;
 	bool batch_open;
 	int batch;	  /* jobs finished and not yet committed */
 	struct job *done; /* them, in the order they finished */
@@ -436,11 +439,20 @@ static void requeue(struct crawler *c)
 {
 	const char *why = "its batch could not be recorded";
 	int64_t now = time_now_ms();
+	int rc = 0;
 
-	for (struct job *j = c->done; j; j = j->dnext) {
-		store_frontier_retry(c->st, j->fid, now, why);
-		for (int i = 0; i < j->nhop_fid; i++)
-			store_frontier_retry(c->st, j->hop_fid[i], now, why);
+	/* the first refusal decides: each may wait out a busy timeout */
+	for (struct job *j = c->done; j && !rc; j = j->dnext) {
+		rc = store_frontier_retry(c->st, j->fid, now, why);
+		for (int i = 0; i < j->nhop_fid && !rc; i++)
+			rc = store_frontier_retry(c->st, j->hop_fid[i], now,
+						  why);
+	}
+	if (rc && !c->store_failed) {
+		log_msg(LOG_ERROR, "the store refuses to record pages or give "
+				   "their URLs back; stopping the crawl "
+				   "(--resume continues it)");
+		c->store_failed = true;
 	}
 	free(c->urls.v);
 	c->urls = (struct u64set){0};
@@ -863,7 +875,8 @@ static void dispatch_host(struct crawler *c, struct host *h, int64_t now)
 	if (h->rstate != R_READY)
 		return;
 	while (h->qhead && h->active < c->o->per_host && free_slots(c) > 0 &&
-	       now >= h->next_at && !stop_requested && !c->warc_failed) {
+	       now >= h->next_at && !stop_requested && !c->warc_failed &&
+	       !c->store_failed) {
 		struct job *j;
 
 		if (!h->qhead->robots_for && !may_start_page(c))
@@ -1477,7 +1490,8 @@ static void loop(struct crawler *c)
 		c->idle_ms = 50;
 		/* Stopping: at the page limit, on a signal, or when the
 		 * evidence can no longer be written. */
-		if ((stop_requested || c->limit || c->warc_failed) &&
+		if ((stop_requested || c->limit || c->warc_failed ||
+		     c->store_failed) &&
 		    !c->active && !c->inpipe)
 			break;
 		curl_multi_perform(c->multi, &running);
@@ -1633,7 +1647,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	c.stats.seconds = (double)(time_mono_ms() - t0) / 1000.0;
 	if (stop_requested && !rc)
 		rc = ERR_AGAIN;
-	if (c.warc_failed)
+	if (c.warc_failed || c.store_failed)
 		rc = ERR_FAIL;
 	*out = c.stats;
 	return rc;
