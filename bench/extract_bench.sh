@@ -6,11 +6,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 out=build/bench/extract_bench
-mkdir -p build/bench
-PKGS="libxml-2.0 jansson libpcre2-8 libcrypto libcurl"
-# shellcheck disable=SC2046
-${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
-	-Wno-unused-parameter -Isrc $(pkg-config --cflags $PKGS) \
-	-o "$out" bench/extract_bench.c src/base/*.c src/extract/*.c src/html/html.c \
-	$(pkg-config --libs $PKGS) -lm -lpthread
+bench/build-c.sh "$out" "libxml-2.0 jansson libpcre2-8 libcrypto libcurl" \
+	bench/extract_bench.c src/base/*.c src/extract/*.c src/html/html.c
 exec "$out" "$@"

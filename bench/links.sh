@@ -10,13 +10,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 out=build/bench/links_bench
-mkdir -p build/bench
-PKGS="libxml-2.0 libcurl libpsl libcrypto"
-# shellcheck disable=SC2046,SC2086
-${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
-	-Wno-unused-parameter -Isrc $(pkg-config --cflags $PKGS) \
-	-o "$out" bench/links_bench.c src/base/*.c src/html/html.c \
-	src/crawl/url.c $(pkg-config --libs $PKGS) -lm -lpthread
+bench/build-c.sh "$out" "libxml-2.0 libcurl libpsl libcrypto" \
+	bench/links_bench.c src/base/*.c src/html/html.c src/crawl/url.c
 opts=""
 while [ $# -gt 0 ]; do
 	case $1 in
