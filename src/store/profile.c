@@ -430,41 +430,36 @@ int store_profile_actor_get(struct store *st, int64_t id,
 		"l.id = a.anchor_listing_id WHERE a.id = $1";
 	struct db_arg a[] = {A_INT(id)};
 	struct db_rows *r;
-	int rc = st_query(st, q, a, NARGS(a), &r);
+	const char *label, *url;
+	int rc = st_first(st, q, a, NARGS(a), &r);
 
 	if (rc)
 		return rc;
-	rc = st->drv->next(r);
-	if (rc > 0) {
-		/* strings survive done(): copied into the scratch buffers */
-		const char *label = st_text(st, r, 3), *url = st_text(st, r, 6);
-		buf_reset(&st->scratch);
-		buf_reset(&st->scratch2);
-		if (label)
-			buf_puts(&st->scratch, label);
-		if (url)
-			buf_puts(&st->scratch2, url);
-		*out = (struct store_profile_actor){
-			.id = st->drv->col_int(r, 0),
-			.created_at = st->drv->col_int(r, 1),
-			.updated_at = st->drv->col_int(r, 2),
-			.label = label ? st->scratch.p : NULL,
-			.anchor = st->drv->is_null(r, 4)
-					  ? 0
-					  : st->drv->col_int(r, 4),
-			.anchor_first_seen = st->drv->is_null(r, 5)
-						     ? 0
-						     : st->drv->col_int(r, 5),
-			.anchor_url = url ? st->scratch2.p : NULL,
-			.retired = st->drv->col_int(r, 7) != 0,
-			.merged_into = st->drv->is_null(r, 8)
-					       ? 0
-					       : st->drv->col_int(r, 8),
-			.listings = st->drv->col_int(r, 9),
-		};
-	}
+	/* strings survive done(): copied into the scratch buffers */
+	label = st_text(st, r, 3);
+	url = st_text(st, r, 6);
+	buf_reset(&st->scratch);
+	buf_reset(&st->scratch2);
+	if (label)
+		buf_puts(&st->scratch, label);
+	if (url)
+		buf_puts(&st->scratch2, url);
+	*out = (struct store_profile_actor){
+		.id = st->drv->col_int(r, 0),
+		.created_at = st->drv->col_int(r, 1),
+		.updated_at = st->drv->col_int(r, 2),
+		.label = label ? st->scratch.p : NULL,
+		.anchor = st->drv->is_null(r, 4) ? 0 : st->drv->col_int(r, 4),
+		.anchor_first_seen =
+			st->drv->is_null(r, 5) ? 0 : st->drv->col_int(r, 5),
+		.anchor_url = url ? st->scratch2.p : NULL,
+		.retired = st->drv->col_int(r, 7) != 0,
+		.merged_into =
+			st->drv->is_null(r, 8) ? 0 : st->drv->col_int(r, 8),
+		.listings = st->drv->col_int(r, 9),
+	};
 	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+	return 0;
 }
 
 int store_profile_actor_next(struct store *st, int64_t *id)
@@ -1221,18 +1216,16 @@ int store_profile_listing_get(struct store *st, int64_t id, char **url,
 		"actor_member m ON m.listing_id = l.id WHERE l.id = $1";
 	struct db_arg a[] = {A_INT(id)};
 	struct db_rows *r;
-	int rc = st_query(st, q, a, NARGS(a), &r);
+	const char *u;
+	int rc = st_first(st, q, a, NARGS(a), &r);
 
 	if (rc)
 		return rc;
-	rc = st->drv->next(r);
-	if (rc > 0) {
-		const char *u = st_text(st, r, 0);
-		*url = xstrdup(u ? u : "");
-		*actor = st->drv->is_null(r, 1) ? 0 : st->drv->col_int(r, 1);
-	}
+	u = st_text(st, r, 0);
+	*url = xstrdup(u ? u : "");
+	*actor = st->drv->is_null(r, 1) ? 0 : st->drv->col_int(r, 1);
 	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+	return 0;
 }
 
 int store_profile_stale(struct store *st, int64_t *n)
@@ -1259,15 +1252,12 @@ int store_profile_counts(struct store *st, int64_t *actors, int64_t *listings)
 	static const char q[] =
 		"SELECT COUNT(DISTINCT actor_id), COUNT(*) FROM actor_member";
 	struct db_rows *r;
-	int rc = st_query(st, q, NULL, 0, &r);
+	int rc = st_first(st, q, NULL, 0, &r);
 
 	if (rc)
 		return rc;
-	rc = st->drv->next(r);
-	if (rc > 0) {
-		*actors = st->drv->col_int(r, 0);
-		*listings = st->drv->col_int(r, 1);
-	}
+	*actors = st->drv->col_int(r, 0);
+	*listings = st->drv->col_int(r, 1);
 	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+	return 0;
 }

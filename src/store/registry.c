@@ -254,32 +254,26 @@ int store_registry_get(struct store *st, const char *nie,
 				"commodity, holder, status, valid_until FROM "
 				"registry WHERE nie = $1";
 	struct db_arg a[] = {A_TEXT(nie)};
+	const char **f[] = {&out->nie,	  &out->nie_display, &out->product_name,
+			    &out->brand,  &out->commodity,   &out->holder,
+			    &out->status, &out->valid_until};
+	size_t off[ARRAY_LEN(f)];
 	struct db_rows *r;
-	int rc = st_query(st, q, a, NARGS(a), &r);
+	int rc = st_first(st, q, a, NARGS(a), &r);
 
 	if (rc)
 		return rc;
-	rc = st->drv->next(r);
-	if (rc > 0) {
-		const char **f[] = {&out->nie,		&out->nie_display,
-				    &out->product_name, &out->brand,
-				    &out->commodity,	&out->holder,
-				    &out->status,	&out->valid_until};
-		size_t off[ARRAY_LEN(f)];
-
-		buf_reset(&st->scratch);
-		for (size_t i = 0; i < ARRAY_LEN(f); i++) {
-			const char *s = st_text(st, r, (int)i);
-			off[i] = s ? st->scratch.len : SIZE_MAX;
-			if (s)
-				buf_append(&st->scratch, s, strlen(s) + 1);
-		}
-		for (size_t i = 0; i < ARRAY_LEN(f); i++)
-			*f[i] = off[i] == SIZE_MAX ? NULL
-						   : st->scratch.p + off[i];
+	buf_reset(&st->scratch);
+	for (size_t i = 0; i < ARRAY_LEN(f); i++) {
+		const char *s = st_text(st, r, (int)i);
+		off[i] = s ? st->scratch.len : SIZE_MAX;
+		if (s)
+			buf_append(&st->scratch, s, strlen(s) + 1);
 	}
+	for (size_t i = 0; i < ARRAY_LEN(f); i++)
+		*f[i] = off[i] == SIZE_MAX ? NULL : st->scratch.p + off[i];
 	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+	return 0;
 }
 
 int store_registry_count(struct store *st, int64_t *n)

@@ -84,36 +84,46 @@ static int exec_keep(struct store *st, const char *sql,
 	return rc ? rc : drain(st, r, changes);
 }
 
+int st_first(struct store *st, const char *sql, const struct db_arg *args,
+	     int nargs, struct db_rows **out)
+{
+	int rc = st_query(st, sql, args, nargs, out);
+
+	if (rc)
+		return rc;
+	rc = st->drv->next(*out);
+	if (rc > 0)
+		return 0;
+	st->drv->done(*out);
+	return rc == 0 ? ERR_NOTFOUND : rc;
+}
+
 int st_int(struct store *st, const char *sql, const struct db_arg *args,
 	   int nargs, int64_t *out)
 {
 	struct db_rows *r;
-	int rc = st_query(st, sql, args, nargs, &r);
+	int rc = st_first(st, sql, args, nargs, &r);
 
 	if (rc)
 		return rc;
-	rc = st->drv->next(r);
-	if (rc > 0)
-		*out = st->drv->col_int(r, 0);
+	*out = st->drv->col_int(r, 0);
 	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+	return 0;
 }
 
 int st_str(struct store *st, const char *sql, const struct db_arg *args,
 	   int nargs, const char *def, char **out)
 {
 	struct db_rows *r;
-	int rc = st_query(st, sql, args, nargs, &r);
+	const char *v;
+	int rc = st_first(st, sql, args, nargs, &r);
 
 	if (rc)
 		return rc;
-	rc = st->drv->next(r);
-	if (rc > 0) {
-		const char *v = st_text(st, r, 0);
-		*out = xstrdup(v ? v : def);
-	}
+	v = st_text(st, r, 0);
+	*out = xstrdup(v ? v : def);
 	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+	return 0;
 }
 
 const char *st_text(struct store *st, struct db_rows *r, int col)
@@ -254,25 +264,21 @@ static int run_row(struct store *st, const char *q, const struct db_arg *a,
 		   int n, struct store_run *out)
 {
 	struct db_rows *r;
-	int rc = st_query(st, q, a, n, &r);
+	int rc = st_first(st, q, a, n, &r);
 
 	if (rc)
 		return rc;
-	rc = st->drv->next(r);
-	if (rc > 0) {
-		buf_reset(&st->scratch);
-		buf_puts(&st->scratch, st_text(st, r, 1));
-		buf_reset(&st->scratch2);
-		buf_puts(&st->scratch2, st_text(st, r, 2));
-		out->id = st->drv->col_int(r, 0);
-		out->config = st->scratch.p;
-		out->status = st->scratch2.p;
-		out->started_at = st->drv->col_int(r, 3);
-		out->finished_at =
-			st->drv->is_null(r, 4) ? 0 : st->drv->col_int(r, 4);
-	}
+	buf_reset(&st->scratch);
+	buf_puts(&st->scratch, st_text(st, r, 1));
+	buf_reset(&st->scratch2);
+	buf_puts(&st->scratch2, st_text(st, r, 2));
+	out->id = st->drv->col_int(r, 0);
+	out->config = st->scratch.p;
+	out->status = st->scratch2.p;
+	out->started_at = st->drv->col_int(r, 3);
+	out->finished_at = st->drv->is_null(r, 4) ? 0 : st->drv->col_int(r, 4);
 	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+	return 0;
 }
 
 int store_run_unfinished(struct store *st, struct store_run *out)
@@ -669,18 +675,15 @@ int store_page_by_sha(struct store *st, int64_t run, const char *sha256,
 		"IS NULL ORDER BY c.id LIMIT 1";
 	struct db_arg a[] = {A_INT(run), A_TEXT(sha256)};
 	struct db_rows *r;
-	int rc = st_query(st, q, a, NARGS(a), &r);
+	int rc = st_first(st, q, a, NARGS(a), &r);
 
 	if (rc)
 		return rc;
-	rc = st->drv->next(r);
-	if (rc > 0) {
-		buf_reset(&st->scratch);
-		buf_puts(&st->scratch, st_text(st, r, 0));
-		*out = st->scratch.p;
-	}
+	buf_reset(&st->scratch);
+	buf_puts(&st->scratch, st_text(st, r, 0));
+	*out = st->scratch.p;
 	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+	return 0;
 }
 
 int store_capture_shas(struct store *st, int64_t run,
@@ -748,17 +751,14 @@ int store_page_find(struct store *st, const char *url,
 		"ORDER BY c.id DESC LIMIT 1";
 	struct db_arg a[] = {A_TEXT(url)};
 	struct db_rows *r;
-	int rc = st_query(st, q, a, NARGS(a), &r);
+	int rc = st_first(st, q, a, NARGS(a), &r);
 
 	if (rc)
 		return rc;
-	rc = st->drv->next(r);
-	if (rc > 0) {
-		st_capture_row(st, r, out);
-		capture_keep(st, out);
-	}
+	st_capture_row(st, r, out);
+	capture_keep(st, out);
 	st->drv->done(r);
-	return rc > 0 ? 0 : rc == 0 ? ERR_NOTFOUND : rc;
+	return 0;
 }
 
 static int each_capture(struct store *st, const char *q,

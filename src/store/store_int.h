@@ -56,6 +56,10 @@ int st_exec(struct store *st, const char *sql, const struct db_arg *args,
  * is ordered after, every write made before it. */
 int st_query(struct store *st, const char *sql, const struct db_arg *args,
 	     int nargs, struct db_rows **out);
+/* The first row: 0 with *out on it (the caller reads it, then calls
+ * st->drv->done()), ERR_NOTFOUND when there is none, or the error. */
+int st_first(struct store *st, const char *sql, const struct db_arg *args,
+	     int nargs, struct db_rows **out);
 /* One row, one integer column; ERR_NOTFOUND when there is no row. */
 int st_int(struct store *st, const char *sql, const struct db_arg *args,
 	   int nargs, int64_t *out);
