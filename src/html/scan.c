@@ -24,7 +24,9 @@ struct scan_link {
 struct scan {
 	struct scan_link *v;
 	size_t n, cap, max;
-	bool base_seen; /* the first <base>, or <body>, decided the base */
+	int depth;	/* of the element being parsed; the root's is 1 */
+	bool base_done; /* the first <base> was seen */
+	int skip_from;	/* > 0: no <base> at this depth or deeper */
 	char *base_href;
 };
 
@@ -36,8 +38,28 @@ static const char *attr(const xmlChar **atts, const char *name)
 	return NULL;
 }
 
-/* libxml2 pushes the element before this call: the root has nameNr 1.
- * html_links() looks for <base> down to depth 8 and walks to depth 256. */
+/*
+ * html_links() takes the first <base> of a walk that goes down 8 levels
+ * below the root and gives up on the rest of an element's children when
+ * one of them is <body> (its siblings' subtrees are still searched); it
+ * takes links down to 256 levels.  The events arrive in the walk's order,
+ * so the same rules apply with a depth count.
+ */
+static void base_check(struct scan *s, const char *name, const xmlChar **atts)
+{
+	const char *href;
+
+	if (s->base_done || s->depth > 9 ||
+	    (s->skip_from && s->depth >= s->skip_from))
+		return;
+	if (!strcasecmp(name, "base")) {
+		s->base_done = true;
+		href = attr(atts, "href");
+		s->base_href = href ? xstrdup(href) : NULL;
+	} else if (!strcasecmp(name, "body")) {
+		s->skip_from = s->depth; /* until its parent ends */
+	}
+}
 /* The tree builder names an element "a:b" by "b" (xmlSplitQName): so do
  * we, or <x:link rel=canonical> would count in one walk and not the
  * other. */
@@ -56,16 +78,9 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	const char *href = NULL, *rel = NULL;
 	bool is_link = false;
 
-	if (!s->base_seen && p->nameNr <= 9) {
-		if (!strcasecmp(name, "base")) {
-			s->base_seen = true;
-			href = attr(atts, "href");
-			s->base_href = href ? xstrdup(href) : NULL;
-			return;
-		}
-		s->base_seen = !strcasecmp(name, "body");
-	}
-	if (p->nameNr > 257 || s->n >= s->max)
+	s->depth++;
+	base_check(s, name, atts);
+	if (s->depth > 257 || s->n >= s->max)
 		return;
 	if (!strcasecmp(name, "a") || !strcasecmp(name, "area") ||
 	    (is_link = !strcasecmp(name, "link"))) {
@@ -84,15 +99,27 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	};
 }
 
+static void on_end(void *ctx, const xmlChar *name)
+{
+	htmlParserCtxtPtr p = ctx;
+	struct scan *s = p->_private;
+
+	(void)name;
+	if (s->skip_from && s->depth == s->skip_from - 1)
+		s->skip_from = 0; /* the parent of that <body> ends */
+	s->depth--;
+}
+
 static void parse(struct slice utf8, const char *url, struct scan *s)
 {
 	htmlParserCtxtPtr p = htmlNewParserCtxt();
 
 	if (!p)
 		die("htmlNewParserCtxt failed");
-	/* only this callback: no document, no text nodes */
+	/* only these callbacks: no document, no text nodes */
 	memset(p->sax, 0, sizeof(*p->sax));
 	p->sax->startElement = on_start;
+	p->sax->endElement = on_end;
 	p->_private = s;
 	htmlCtxtReadMemory(p, utf8.p, (int)utf8.n, url, "UTF-8",
 			   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |

@@ -92,6 +92,15 @@ static void test_awkward(void **state)
 		"<!DOCTYPE html><html><body>text only</body></html>",
 		"<a href=1><a href=2><a href=3><a href=4><a href=5>",
 		"<<<>>><a <a href=x>><a href=y/",
+		/* a <body> ends the search for <base> among its siblings
+		 * only: a later branch of the tree is still searched */
+		"<head><div><body><a href=a1></body></div></head>"
+		"<head><p><base href=/second/></p></head><a href=k>k</a>",
+		"<x><y><body></y><z><base href=/z/></z></x><a href=k>",
+		"<div><div><div><div><div><div><div><div><div><base "
+		"href=/deep/>"
+		"</div></div></div></div></div></div></div></div></div><a "
+		"href=k>",
 		"<head><title>t</title><base href=http://other.example/>"
 		"<link rel=canonical href=c.html></head><body><a href=q>",
 	};
