@@ -25,20 +25,23 @@ need() {
 	done
 }
 
-nginx_conf() { # SITE WORKDIR PORT
+# nginx_write_conf WORKDIR SERVER: a config for serving static sites in
+# WORKDIR/nginx.conf, with SERVER (listen, root ...) as its server block.
+# Shared by every bench that starts nginx.
+nginx_write_conf() {
 	local user=""
 	# As root, workers would drop to nobody, who may not read the site:
 	# keep them root (loopback only, static files).
 	[ "$(id -u)" = 0 ] && user="user root;"
-	mkdir -p "$2/ngx"
-	cat >"$2/nginx.conf" <<EOF
+	mkdir -p "$1/ngx"
+	cat >"$1/nginx.conf" <<EOF
 $user
 daemon off;
 master_process on;
 worker_processes 1;
 worker_rlimit_nofile 8192;
-pid $2/nginx.pid;
-error_log $2/nginx-error.log warn;
+pid $1/nginx.pid;
+error_log $1/nginx-error.log warn;
 events { worker_connections 4096; }
 http {
 	access_log off;
@@ -47,20 +50,26 @@ http {
 	tcp_nodelay on;
 	keepalive_timeout 65;
 	keepalive_requests 1000000;
+	# cached files stay open: keep well under the usual 1024 descriptors
+	open_file_cache max=500 inactive=60s;
 	types { text/html html; text/plain txt; application/xml xml; }
 	default_type application/octet-stream;
-	client_body_temp_path $2/ngx/body;
-	proxy_temp_path $2/ngx/proxy;
-	fastcgi_temp_path $2/ngx/fastcgi;
-	uwsgi_temp_path $2/ngx/uwsgi;
-	scgi_temp_path $2/ngx/scgi;
+	client_body_temp_path $1/ngx/body;
+	proxy_temp_path $1/ngx/proxy;
+	fastcgi_temp_path $1/ngx/fastcgi;
+	uwsgi_temp_path $1/ngx/uwsgi;
+	scgi_temp_path $1/ngx/scgi;
 	server {
-		listen 127.0.0.1:$3;
-		root $1;
+$2
 		index index.html;
 	}
 }
 EOF
+}
+
+nginx_conf() { # SITE WORKDIR PORT
+	nginx_write_conf "$2" "		listen 127.0.0.1:$3;
+		root $1;"
 }
 
 nginx_start() { # SITE WORKDIR

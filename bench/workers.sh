@@ -73,42 +73,11 @@ done
 
 # One server block on every address; the address picks the site.
 nginx_multi_conf() { # PORT
-	local user="" listen="" h
-	[ "$(id -u)" = 0 ] && user="user root;"
+	local listen="" h
 	for h in "${HOSTS[@]}"; do
 		listen+="		listen $h:$1;"$'\n'
 	done
-	mkdir -p "$T/ngx"
-	cat >"$T/nginx.conf" <<EOF
-$user
-daemon off;
-master_process on;
-worker_processes 1;
-pid $T/nginx.pid;
-error_log $T/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	sendfile on;
-	tcp_nopush on;
-	tcp_nodelay on;
-	keepalive_timeout 65;
-	keepalive_requests 1000000;
-	# cached files stay open: keep well under the usual 1024 descriptors
-	open_file_cache max=500 inactive=60s;
-	types { text/html html; text/plain txt; }
-	default_type application/octet-stream;
-	client_body_temp_path $T/ngx/body;
-	proxy_temp_path $T/ngx/proxy;
-	fastcgi_temp_path $T/ngx/fastcgi;
-	uwsgi_temp_path $T/ngx/uwsgi;
-	scgi_temp_path $T/ngx/scgi;
-	server {
-$listen		root $SITE/\$server_addr;
-		index index.html;
-	}
-}
-EOF
+	nginx_write_conf "$T" "$listen		root $SITE/\$server_addr;"
 }
 
 start_nginx() {
