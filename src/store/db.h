@@ -62,7 +62,7 @@ struct db_driver {
 			   struct db_rows **out);
 	int (*next)(struct db_rows *r); /* 1 row ready, 0 end, <0 error */
 	bool (*is_null)(struct db_rows *r, int col);
-	int64_t (*col_int)(struct db_rows *r, int col);
+	int64_t (*col_int)(struct db_rows *r, int col); /* NULL reads 0 */
 	/* Text or blob bytes; valid until the next next()/done(). */
 	const char *(*col_text)(struct db_rows *r, int col, size_t *len);
 	/* Rows changed by the last statement. */

@@ -111,6 +111,5 @@ int store_finding_each(struct store *st,
 		};
 		stop = fn(arg, &f);
 	}
-	st->drv->done(r);
-	return rc < 0 ? rc : stop < 0 ? stop : 0;
+	return st_rows_end(st, r, rc, stop);
 }

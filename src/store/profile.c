@@ -160,9 +160,7 @@ int store_profile_pending(struct store *st, int64_t since,
 			s.analyzed_at = st->drv->col_int(r, 2);
 			data = xstrdup(st_text(st, r, 3) ? st_text(st, r, 3)
 							 : "{}");
-			s.profile_id = st->drv->is_null(r, 4)
-					       ? 0
-					       : st->drv->col_int(r, 4);
+			s.profile_id = st->drv->col_int(r, 4);
 			if (!st->drv->is_null(r, 5)) {
 				s.first_seen = st->drv->col_int(r, 5);
 				s.last_seen = st->drv->col_int(r, 6);
@@ -449,13 +447,11 @@ int store_profile_actor_get(struct store *st, int64_t id,
 		.created_at = st->drv->col_int(r, 1),
 		.updated_at = st->drv->col_int(r, 2),
 		.label = label ? st->scratch.p : NULL,
-		.anchor = st->drv->is_null(r, 4) ? 0 : st->drv->col_int(r, 4),
-		.anchor_first_seen =
-			st->drv->is_null(r, 5) ? 0 : st->drv->col_int(r, 5),
+		.anchor = st->drv->col_int(r, 4),
+		.anchor_first_seen = st->drv->col_int(r, 5),
 		.anchor_url = url ? st->scratch2.p : NULL,
 		.retired = st->drv->col_int(r, 7) != 0,
-		.merged_into =
-			st->drv->is_null(r, 8) ? 0 : st->drv->col_int(r, 8),
+		.merged_into = st->drv->col_int(r, 8),
 		.listings = st->drv->col_int(r, 9),
 	};
 	st->drv->done(r);
@@ -585,8 +581,7 @@ int store_profile_actors_anchored(struct store *st, int64_t actor,
 	while (!stop && (rc = st->drv->next(r)) > 0)
 		stop = fn(arg, st->drv->col_int(r, 0), st->drv->col_int(r, 1),
 			  st->drv->col_int(r, 2) != 0);
-	st->drv->done(r);
-	return rc < 0 ? rc : stop < 0 ? stop : 0;
+	return st_rows_end(st, r, rc, stop);
 }
 
 /* ---- rebuild: loading
@@ -610,11 +605,9 @@ int store_profile_load_listings(struct store *st,
 	while (!stop && (rc = st->drv->next(r)) > 0) {
 		const char *ctx = st_text(st, r, 1);
 		stop = fn(arg, st->drv->col_int(r, 0), ctx ? ctx : "",
-			  st->drv->col_int(r, 2) != 0,
-			  st->drv->is_null(r, 3) ? 0 : st->drv->col_int(r, 3));
+			  st->drv->col_int(r, 2) != 0, st->drv->col_int(r, 3));
 	}
-	st->drv->done(r);
-	return rc < 0 ? rc : stop < 0 ? stop : 0;
+	return st_rows_end(st, r, rc, stop);
 }
 
 int store_profile_load_idents(struct store *st,
@@ -634,8 +627,7 @@ int store_profile_load_idents(struct store *st,
 		stop = fn(arg, st->drv->col_int(r, 0), st_text(st, r, 1),
 			  st_text(st, r, 2), (int)st->drv->col_int(r, 3),
 			  st->drv->col_int(r, 4));
-	st->drv->done(r);
-	return rc < 0 ? rc : stop < 0 ? stop : 0;
+	return st_rows_end(st, r, rc, stop);
 }
 
 int store_profile_load_edges(struct store *st,
@@ -657,8 +649,7 @@ int store_profile_load_edges(struct store *st,
 		return rc;
 	while (!stop && (rc = st->drv->next(r)) > 0)
 		stop = fn(arg, st->drv->col_int(r, 0), st->drv->col_int(r, 1));
-	st->drv->done(r);
-	return rc < 0 ? rc : stop < 0 ? stop : 0;
+	return st_rows_end(st, r, rc, stop);
 }
 
 int store_profile_load_actors(struct store *st,
@@ -674,11 +665,9 @@ int store_profile_load_actors(struct store *st,
 	if (rc)
 		return rc;
 	while (!stop && (rc = st->drv->next(r)) > 0)
-		stop = fn(arg, st->drv->col_int(r, 0),
-			  st->drv->is_null(r, 1) ? 0 : st->drv->col_int(r, 1),
+		stop = fn(arg, st->drv->col_int(r, 0), st->drv->col_int(r, 1),
 			  st->drv->col_int(r, 2) != 0);
-	st->drv->done(r);
-	return rc < 0 ? rc : stop < 0 ? stop : 0;
+	return st_rows_end(st, r, rc, stop);
 }
 
 int store_profile_rebuild_reset(struct store *st)
@@ -1089,8 +1078,7 @@ int store_profile_members(struct store *st, int64_t actor,
 		};
 		stop = fn(arg, &m);
 	}
-	st->drv->done(r);
-	return rc < 0 ? rc : stop < 0 ? stop : 0;
+	return st_rows_end(st, r, rc, stop);
 }
 
 int store_profile_edges(struct store *st, int64_t actor,
@@ -1133,8 +1121,7 @@ int store_profile_edges(struct store *st, int64_t actor,
 		};
 		stop = fn(arg, &e);
 	}
-	st->drv->done(r);
-	return rc < 0 ? rc : stop < 0 ? stop : 0;
+	return st_rows_end(st, r, rc, stop);
 }
 
 int store_profile_merges(struct store *st, int64_t actor,
@@ -1167,8 +1154,7 @@ int store_profile_merges(struct store *st, int64_t actor,
 		};
 		stop = fn(arg, &m);
 	}
-	st->drv->done(r);
-	return rc < 0 ? rc : stop < 0 ? stop : 0;
+	return st_rows_end(st, r, rc, stop);
 }
 
 int store_profile_finding_get(struct store *st, const char *url, char **data)
@@ -1223,7 +1209,7 @@ int store_profile_listing_get(struct store *st, int64_t id, char **url,
 		return rc;
 	u = st_text(st, r, 0);
 	*url = xstrdup(u ? u : "");
-	*actor = st->drv->is_null(r, 1) ? 0 : st->drv->col_int(r, 1);
+	*actor = st->drv->col_int(r, 1);
 	st->drv->done(r);
 	return 0;
 }

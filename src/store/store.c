@@ -84,6 +84,12 @@ static int exec_keep(struct store *st, const char *sql,
 	return rc ? rc : drain(st, r, changes);
 }
 
+int st_rows_end(struct store *st, struct db_rows *r, int rc, int stop)
+{
+	st->drv->done(r);
+	return rc < 0 ? rc : stop < 0 ? stop : 0;
+}
+
 int st_first(struct store *st, const char *sql, const struct db_arg *args,
 	     int nargs, struct db_rows **out)
 {
@@ -276,7 +282,7 @@ static int run_row(struct store *st, const char *q, const struct db_arg *a,
 	out->config = st->scratch.p;
 	out->status = st->scratch2.p;
 	out->started_at = st->drv->col_int(r, 3);
-	out->finished_at = st->drv->is_null(r, 4) ? 0 : st->drv->col_int(r, 4);
+	out->finished_at = st->drv->col_int(r, 4);
 	st->drv->done(r);
 	return 0;
 }
@@ -775,8 +781,7 @@ static int each_capture(struct store *st, const char *q,
 		st_capture_row(st, r, &c);
 		stop = fn(arg, &c);
 	}
-	st->drv->done(r);
-	return rc < 0 ? rc : stop < 0 ? stop : 0;
+	return st_rows_end(st, r, rc, stop);
 }
 
 int store_page_each(struct store *st,

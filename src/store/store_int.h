@@ -56,6 +56,9 @@ int st_exec(struct store *st, const char *sql, const struct db_arg *args,
  * is ordered after, every write made before it. */
 int st_query(struct store *st, const char *sql, const struct db_arg *args,
 	     int nargs, struct db_rows **out);
+/* End a loop over rows that a callback may stop: done(), then the step's
+ * error, else the callback's negative return, else 0. */
+int st_rows_end(struct store *st, struct db_rows *r, int rc, int stop);
 /* The first row: 0 with *out on it (the caller reads it, then calls
  * st->drv->done()), ERR_NOTFOUND when there is none, or the error. */
 int st_first(struct store *st, const char *sql, const struct db_arg *args,
