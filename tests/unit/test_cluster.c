@@ -29,6 +29,9 @@
 #include "store/db.h"
 #include "store/store.h"
 
+#define BACKEND_TAG "cluster"
+#include "store_backend.h"
+
 /* ---- the engine
  * -------------------------------------------------------------- */
 
@@ -282,43 +285,11 @@ static void test_update_equals_run(void **state)
 /* ---- through the store, per backend
  * ------------------------------------------- */
 
-struct backend {
-	const char *name;
-	char *base, *schema;
-	int n;
-};
-
-static struct backend *cur;
-
 struct fx {
 	struct store *st;
 	char *uri;
 	int64_t run, t, off;
 };
-
-static char *fresh_uri(struct backend *b)
-{
-	b->n++;
-	if (!b->schema)
-		return xasprintf("%s/cluster-%d.db", b->base, b->n);
-	{
-		struct db *db;
-		char *sql;
-		int rc;
-		if (db_postgres.open(b->base, &db))
-			return NULL;
-		sql = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE; CREATE "
-				"SCHEMA %s",
-				b->schema, b->schema);
-		rc = db_postgres.exec(db, sql);
-		free(sql);
-		db_postgres.close(db);
-		if (rc)
-			return NULL;
-	}
-	return xasprintf("%s%coptions=-csearch_path%%3D%s", b->base,
-			 strchr(b->base, '?') ? '&' : '?', b->schema);
-}
 
 static int setup(void **state)
 {
@@ -341,16 +312,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	store_close(f->st);
-	if (!cur->schema) {
-		char *p;
-		unlink(f->uri);
-		p = xasprintf("%s-wal", f->uri);
-		unlink(p);
-		free(p);
-		p = xasprintf("%s-shm", f->uri);
-		unlink(p);
-		free(p);
-	}
+	backend_remove(f->uri);
 	free(f->uri);
 	free(f);
 	return 0;
@@ -750,59 +712,6 @@ static void test_names(void **state)
 	assert_int_equal(profile_actor_parse("AKT-", &id), ERR_INPUT);
 	assert_int_equal(profile_actor_parse("A042", &id), ERR_INPUT);
 	assert_int_equal(profile_actor_parse("-3", &id), ERR_INPUT);
-}
-
-static int group_sqlite(void **state)
-{
-	static struct backend b = {.name = "sqlite"};
-	const char *tmp = getenv("TMPDIR");
-	char *dir = xasprintf("%s/patroli-test-cluster-XXXXXX",
-			      tmp && *tmp ? tmp : "/tmp");
-
-	(void)state;
-	if (!mkdtemp(dir)) {
-		free(dir);
-		return -1;
-	}
-	b.base = dir;
-	cur = &b;
-	return 0;
-}
-
-static int group_sqlite_end(void **state)
-{
-	(void)state;
-	rmdir(cur->base);
-	free(cur->base);
-	return 0;
-}
-
-static int group_pg(void **state)
-{
-	static struct backend b = {.name = "postgres"};
-
-	(void)state;
-	b.base = xstrdup(getenv("PATROLI_TEST_PG"));
-	b.schema = xasprintf("patroli_cluster_%ld", (long)getpid());
-	cur = &b;
-	return 0;
-}
-
-static int group_pg_end(void **state)
-{
-	struct db *db;
-
-	(void)state;
-	if (!db_postgres.open(cur->base, &db)) {
-		char *sql = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE",
-				      cur->schema);
-		db_postgres.exec(db, sql);
-		free(sql);
-		db_postgres.close(db);
-	}
-	free(cur->base);
-	free(cur->schema);
-	return 0;
 }
 
 int main(void)

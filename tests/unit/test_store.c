@@ -23,65 +23,15 @@
 #include "store/db.h"
 #include "store/store.h"
 
+#define BACKEND_TAG "store"
+#include "store_backend.h"
+
 /* ---- fixtures: one fresh store per test ---------------------------------- */
-
-struct backend {
-	const char *name;
-	char *base; /* SQLite: temporary directory; PostgreSQL: server URI */
-	char *schema;
-	int n; /* tests run, for unique file names */
-};
-
-static struct backend *cur;
 
 struct fx {
 	struct store *st;
 	char *uri;
 };
-
-/* Drop and re-create the test schema with the driver itself, so the store
- * starts from an empty database exactly as on a fresh install. */
-static int pg_reset_schema(const struct backend *b)
-{
-	struct db *db;
-	char *sql;
-	int rc;
-
-	if (db_postgres.open(b->base, &db))
-		return -1;
-	sql = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s",
-			b->schema, b->schema);
-	rc = db_postgres.exec(db, sql);
-	free(sql);
-	db_postgres.close(db);
-	return rc;
-}
-
-static char *fresh_uri(struct backend *b)
-{
-	b->n++;
-	if (!b->schema)
-		return xasprintf("%s/store-%d.db", b->base, b->n);
-	if (pg_reset_schema(b))
-		return NULL;
-	/* options=-csearch_path=S: every table the store creates and reads
-	 * lives in the test's schema. */
-	return xasprintf("%s%coptions=-csearch_path%%3D%s", b->base,
-			 strchr(b->base, '?') ? '&' : '?', b->schema);
-}
-
-static void remove_sqlite(const char *path)
-{
-	char *p;
-
-	unlink(path);
-	p = xasprintf("%s-wal", path);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s-shm", path);
-	unlink(p);
-	free(p);
-}
 
 static int setup(void **state)
 {
@@ -102,60 +52,9 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	store_close(f->st);
-	if (!cur->schema)
-		remove_sqlite(f->uri);
+	backend_remove(f->uri);
 	free(f->uri);
 	free(f);
-	return 0;
-}
-
-static int group_sqlite(void **state)
-{
-	static struct backend b = {.name = "sqlite"};
-	const char *tmp = getenv("TMPDIR");
-	char *dir = xasprintf("%s/patroli-test-store-XXXXXX",
-			      tmp && *tmp ? tmp : "/tmp");
-
-	if (!mkdtemp(dir)) {
-		free(dir);
-		return -1;
-	}
-	b.base = dir;
-	cur = &b;
-	return 0;
-}
-
-static int group_sqlite_end(void **state)
-{
-	rmdir(cur->base);
-	free(cur->base);
-	return 0;
-}
-
-static int group_pg(void **state)
-{
-	static struct backend b = {.name = "postgres"};
-
-	b.base = xstrdup(getenv("PATROLI_TEST_PG"));
-	/* Per process, so that two test runs on one server do not meet. */
-	b.schema = xasprintf("patroli_test_%ld", (long)getpid());
-	cur = &b;
-	return 0;
-}
-
-static int group_pg_end(void **state)
-{
-	struct db *db;
-
-	if (!db_postgres.open(cur->base, &db)) {
-		char *sql = xasprintf("DROP SCHEMA IF EXISTS %s CASCADE",
-				      cur->schema);
-		db_postgres.exec(db, sql);
-		free(sql);
-		db_postgres.close(db);
-	}
-	free(cur->base);
-	free(cur->schema);
 	return 0;
 }
 
