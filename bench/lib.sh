@@ -72,33 +72,25 @@ nginx_conf() { # SITE WORKDIR PORT
 		root $1;"
 }
 
-nginx_start() { # SITE WORKDIR
-	local site work port tries=0
-	site=$(cd "$1" && pwd)
-	work=$2
-	port=${BENCH_PORT:-18080}
-	need nginx curl
-	# another server may answer on a busy port: ask for a token only this
-	# run wrote into the site
-	local token="bench-$$-$RANDOM$RANDOM" got
-	printf '%s\n' "$token" >"$site/.serve-token"
+# nginx_try_ports WORKDIR FIRST_PORT WRITE_CONF READY: from FIRST_PORT on,
+# write the config for a port (WRITE_CONF PORT), start nginx and wait up
+# to 5 s for READY PORT to succeed; another port when it does not.  Sets
+# NGINX_PID and NGINX_PORT.
+nginx_try_ports() {
+	local work=$1 port=$2 conf=$3 ready=$4 tries=0
 	while :; do
 		tries=$((tries + 1))
 		[ $tries -le 50 ] || bench_die "no free port for nginx"
-		nginx_conf "$site" "$work" "$port"
+		"$conf" "$port"
 		# -e: the error log before the config is read (else /var/log)
 		nginx -e "$work/nginx-error.log" -c "$work/nginx.conf" \
 			-p "$work" >"$work/nginx.out" 2>&1 &
 		NGINX_PID=$!
 		for _ in $(seq 1 50); do
 			kill -0 "$NGINX_PID" 2>/dev/null || break
-			got=$(curl -fsS --max-time 1 \
-				"http://127.0.0.1:$port/.serve-token" 2>/dev/null) ||
-				got=""
-			if [ "$got" = "$token" ] && kill -0 "$NGINX_PID" 2>/dev/null
+			if "$ready" "$port" && kill -0 "$NGINX_PID" 2>/dev/null
 			then
-				# shellcheck disable=SC2034 # for the caller
-				BASE="http://127.0.0.1:$port"
+				NGINX_PORT=$port
 				return 0
 			fi
 			sleep 0.1
@@ -106,6 +98,27 @@ nginx_start() { # SITE WORKDIR
 		nginx_stop
 		port=$((port + 1))
 	done
+}
+
+nginx_start() { # SITE WORKDIR
+	_NGX_SITE=$(cd "$1" && pwd)
+	_NGX_WORK=$2
+	need nginx curl
+	# another server may answer on a busy port: ask for a token only this
+	# run wrote into the site
+	_NGX_TOKEN="bench-$$-$RANDOM$RANDOM"
+	printf '%s\n' "$_NGX_TOKEN" >"$_NGX_SITE/.serve-token"
+	nginx_try_ports "$2" "${BENCH_PORT:-18080}" _nginx_site_conf \
+		_nginx_site_ready
+	# shellcheck disable=SC2034 # for the caller
+	BASE="http://127.0.0.1:$NGINX_PORT"
+}
+
+_nginx_site_conf() { nginx_conf "$_NGX_SITE" "$_NGX_WORK" "$1"; }
+
+_nginx_site_ready() {
+	[ "$(curl -fsS --max-time 1 "http://127.0.0.1:$1/.serve-token" \
+		2>/dev/null)" = "$_NGX_TOKEN" ]
 }
 
 nginx_stop() {

@@ -80,32 +80,19 @@ nginx_multi_conf() { # PORT
 	nginx_write_conf "$T" "$listen		root $SITE/\$server_addr;"
 }
 
-start_nginx() {
-	local port=${BENCH_PORT:-18090} tries=0 i ok h
-	while :; do
-		tries=$((tries + 1))
-		[ $tries -le 50 ] || bench_die "no free port for nginx"
-		nginx_multi_conf "$port"
-		nginx -e "$T/nginx-error.log" -c "$T/nginx.conf" -p "$T" \
-			>"$T/nginx.out" 2>&1 &
-		NGINX_PID=$!
-		for i in $(seq 1 50); do
-			kill -0 "$NGINX_PID" 2>/dev/null || break
-			ok=1
-			for h in "${HOSTS[@]}"; do
-				curl -fsS -o /dev/null --max-time 1 \
-					"http://$h:$port/robots.txt" 2>/dev/null ||
-					ok=0
-			done
-			if [ $ok = 1 ]; then
-				PORT=$port
-				return 0
-			fi
-			sleep 0.1
-		done
-		nginx_stop
-		port=$((port + 1))
+# Up when every address answers.
+nginx_multi_ready() { # PORT
+	local h
+	for h in "${HOSTS[@]}"; do
+		curl -fsS -o /dev/null --max-time 1 \
+			"http://$h:$1/robots.txt" 2>/dev/null || return 1
 	done
+}
+
+start_nginx() {
+	nginx_try_ports "$T" "${BENCH_PORT:-18090}" nginx_multi_conf \
+		nginx_multi_ready
+	PORT=$NGINX_PORT
 }
 start_nginx
 SEEDS=()
