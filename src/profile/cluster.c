@@ -360,18 +360,11 @@ static int cmp_byid(const void *x, const void *y)
 /* Index of the actor with this id, or CLUSTER_NONE. */
 static uint32_t actor_index(const struct byid *v, size_t n, int64_t id)
 {
-	size_t lo = 0, hi = n;
+	const struct byid key = {.id = id};
+	const struct byid *hit =
+		n ? bsearch(&key, v, n, sizeof(*v), cmp_byid) : NULL;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (v[mid].id == id)
-			return v[mid].k;
-		if (v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return CLUSTER_NONE;
+	return hit ? hit->k : CLUSTER_NONE;
 }
 
 struct pair {

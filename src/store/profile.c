@@ -837,28 +837,19 @@ static int cmp_sum(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
-/* Index of actor id in rows sorted by id, or -1. */
-static long sum_find(const struct sum_row *v, size_t n, int64_t id)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (v[mid].id == id)
-			return (long)mid;
-		if (v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 static int cmp_sum_id(const void *x, const void *y)
 {
 	const struct sum_row *a = x, *b = y;
 
 	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* The row of actor id in rows sorted by id, or NULL. */
+static struct sum_row *sum_find(struct sum_row *v, size_t n, int64_t id)
+{
+	struct sum_row key = {.id = id};
+
+	return n ? bsearch(&key, v, n, sizeof(*v), cmp_sum_id) : NULL;
 }
 
 /* Identifier count and platforms of each row, actor by actor. */
@@ -916,21 +907,21 @@ static int sum_details_all(struct store *st, struct sum_row *v, size_t n)
 	if (rc)
 		return rc;
 	while ((rc = st->drv->next(r)) > 0) {
-		long k = sum_find(v, n, st->drv->col_int(r, 0));
-		if (k >= 0)
-			v[k].identifiers = st->drv->col_int(r, 1);
+		struct sum_row *row = sum_find(v, n, st->drv->col_int(r, 0));
+		if (row)
+			row->identifiers = st->drv->col_int(r, 1);
 	}
 	st->drv->done(r);
 	if (rc < 0 || (rc = st_query(st, q_plat, NULL, 0, &r)))
 		return rc;
 	while ((rc = st->drv->next(r)) > 0) {
-		long k = sum_find(v, n, st->drv->col_int(r, 0));
+		struct sum_row *row = sum_find(v, n, st->drv->col_int(r, 0));
 		const char *p = st_text(st, r, 1);
 		char *old;
-		if (k < 0 || !p)
+		if (!row || !p)
 			continue;
-		old = v[k].platforms;
-		v[k].platforms = old ? xasprintf("%s %s", old, p) : xstrdup(p);
+		old = row->platforms;
+		row->platforms = old ? xasprintf("%s %s", old, p) : xstrdup(p);
 		free(old);
 	}
 	st->drv->done(r);
@@ -1009,16 +1000,16 @@ int store_profile_actor_list(struct store *st, int64_t limit,
 			qsort(v, keep, sizeof(*v), cmp_sum_id);
 			if (!(rc = st_query(st, q_counts, NULL, 0, &r))) {
 				while ((rc = st->drv->next(r)) > 0) {
-					long k = sum_find(
+					struct sum_row *row = sum_find(
 						v, keep,
 						st->drv->col_int(r, 0));
 					const char *label = st_text(st, r, 1);
-					if (k < 0)
+					if (!row)
 						continue;
-					v[k].label =
+					row->label =
 						label ? xstrdup(label) : NULL;
-					v[k].first = st->drv->col_int(r, 2);
-					v[k].last = st->drv->col_int(r, 3);
+					row->first = st->drv->col_int(r, 2);
+					row->last = st->drv->col_int(r, 3);
 				}
 				st->drv->done(r);
 			}
