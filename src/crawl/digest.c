@@ -118,8 +118,9 @@ static char *accept_canonical(const struct digest_opts *o, const char *page,
 static void read_body(const struct digest_opts *o, struct exchange *x)
 {
 	size_t max = (size_t)o->crawl->max_body;
-	struct buf body = BUF_INIT, utf8 = BUF_INIT;
+	struct buf body = BUF_INIT, tmp = BUF_INIT;
 	struct link_ctx l = {o, x, x->link_depth <= o->crawl->max_depth};
+	struct slice utf8;
 	char *declared = NULL;
 
 	buf_init(&body, max);
@@ -131,19 +132,20 @@ static void read_body(const struct digest_opts *o, struct exchange *x)
 		goto out;
 	}
 	if (html_is_html(x->content_type)) {
-		buf_init(&utf8, max * 4);
-		html_to_utf8(x->content_type, buf_slice(&body), &utf8, NULL);
+		/* most pages are UTF-8 already: then utf8 is body's bytes */
+		buf_init(&tmp, max * 4);
+		html_to_utf8_view(x->content_type, buf_slice(&body), &tmp,
+				  &utf8, NULL);
 		/* too deep to follow, the canonical still counts */
-		html_scan_links(buf_slice(&utf8), x->in.url,
-				(size_t)o->crawl->max_links, on_link, &l,
-				&declared);
+		html_scan_links(utf8, x->in.url, (size_t)o->crawl->max_links,
+				on_link, &l, &declared);
 		x->canonical = accept_canonical(o, x->in.url, declared);
 	} else if (l.follow) {
 		sitemap_parse(buf_slice(&body), x->in.url, 50000, on_loc, &l);
 	}
 out:
 	buf_release(&body);
-	buf_release(&utf8);
+	buf_release(&tmp);
 }
 
 static void process(struct digest *d, struct exchange *x)

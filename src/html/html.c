@@ -94,39 +94,79 @@ static bool valid_utf8(struct slice s)
 	return true;
 }
 
+/* Whether the 8 bytes of w are all ASCII and none is NUL: a NUL borrows
+ * in w - 0x01..01 and sets its byte's top bit, as a non-ASCII byte has. */
+static inline bool word_clean(uint64_t w)
+{
+	return !((w | (w - 0x0101010101010101u)) & 0x8080808080808080u);
+}
+
+/*
+ * How many bytes at the start of p copy_utf8() keeps as they are: up to
+ * the first NUL or invalid sequence (the same test as valid_utf8(), and
+ * NUL too), or n.  Every page goes through here and most are ASCII markup
+ * with a little UTF-8 text, so ASCII is checked 16 bytes at a time and
+ * the sequence decoder only runs on the other bytes.
+ */
+static size_t utf8_clean_len(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c;
+		size_t len;
+
+		while (n - i >= 16) {
+			uint64_t a, b;
+
+			memcpy(&a, p + i, 8);
+			memcpy(&b, p + i + 8, 8);
+			if (!word_clean(a) || !word_clean(b))
+				break;
+			i += 16;
+		}
+		if (i == n)
+			break;
+		c = p[i];
+		if (c && c < 0x80) {
+			i++;
+			continue;
+		}
+		len = (c >> 5) == 6    ? 2
+		      : (c >> 4) == 14 ? 3
+		      : (c >> 3) == 30 ? 4
+				       : 0;
+		if (!len || len > n - i)
+			return i;
+		for (size_t k = 1; k < len; k++)
+			if ((p[i + k] & 0xC0) != 0x80)
+				return i;
+		i += len;
+	}
+	return i;
+}
+
 /* Copy UTF-8, replacing each invalid byte by U+FFFD and NUL by a space.
  * Valid runs are appended in one piece: this runs over every page. */
 static int copy_utf8(struct slice s, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
-	size_t i = 0, run = 0;
-	int rc = 0;
+	size_t i = 0;
+	int rc;
 
-	while (i < s.n && !rc) {
-		unsigned char c = p[i];
-		size_t len = c < 0x80	      ? 1
-			     : (c >> 5) == 6  ? 2
-			     : (c >> 4) == 14 ? 3
-			     : (c >> 3) == 30 ? 4
-					      : 0;
-		bool ok = len && i + len <= s.n && c != 0;
+	for (;;) {
+		size_t run = utf8_clean_len(p + i, s.n - i);
 
-		for (size_t k = 1; ok && k < len; k++)
-			ok = (p[i + k] & 0xC0) == 0x80;
-		if (ok) {
-			i += len;
-			continue;
-		}
-		rc = buf_append(out, p + run, i - run);
-		if (!rc)
-			rc = c == 0 ? buf_putc(out, ' ')
-				    : buf_append(out, "\xEF\xBF\xBD", 3);
+		rc = buf_append(out, p + i, run);
+		i += run;
+		if (rc || i == s.n)
+			return rc;
+		rc = p[i] == 0 ? buf_putc(out, ' ')
+			       : buf_append(out, "\xEF\xBF\xBD", 3);
+		if (rc)
+			return rc;
 		i++;
-		run = i;
 	}
-	if (!rc)
-		rc = buf_append(out, p + run, i - run);
-	return rc;
 }
 
 static int transcode(const char *from, struct slice s, struct buf *out)
@@ -165,12 +205,33 @@ static bool is_utf8_name(const char *cs)
 	return !strcasecmp(cs, "utf-8") || !strcasecmp(cs, "utf8");
 }
 
-int html_to_utf8(const char *content_type, struct slice body, struct buf *out,
-		 const char **charset)
+/* What copy_utf8() appends to `out`; with `view`, when that is all of `s`
+ * unchanged, *view = s instead and `out` is left alone.  `clean` is
+ * utf8_clean_len() of s when already known, else SIZE_MAX. */
+static int put_utf8(struct slice s, size_t clean, struct buf *out,
+		    struct slice *view)
+{
+	if (!view)
+		return copy_utf8(s, out);
+	if (clean == SIZE_MAX)
+		clean = utf8_clean_len((const unsigned char *)s.p, s.n);
+	if (clean < s.n)
+		return copy_utf8(s, out);
+	/* the limit copy_utf8()'s one buf_append() would have hit */
+	if (out->max && (s.n > out->max || out->len > out->max - s.n))
+		return ERR_LIMIT;
+	*view = s;
+	return 0;
+}
+
+/* html_to_utf8(), and html_to_utf8_view() when `view` is not NULL. */
+static int to_utf8(const char *content_type, struct slice body, struct buf *out,
+		   struct slice *view, const char **charset)
 {
 	/* per thread: the crawl reads pages on several at once */
 	static _Thread_local char name[40];
 	const char *used = "utf-8";
+	size_t clean = SIZE_MAX;
 	int rc;
 
 	if (body.n >= 3 && !memcmp(body.p, "\xEF\xBB\xBF", 3)) {
@@ -179,15 +240,21 @@ int html_to_utf8(const char *content_type, struct slice body, struct buf *out,
 	} else if (charset_param(slice_from(content_type), name) ||
 		   meta_charset(body, name)) {
 		used = name;
-	} else if (!valid_utf8(body)) {
-		used = "windows-1252";
+	} else {
+		/* One pass decides both whether the page is UTF-8 and, for
+		 * the common page that is, that nothing needs replacing;
+		 * the clean prefix is valid, so only the rest needs the
+		 * validity test. */
+		clean = utf8_clean_len((const unsigned char *)body.p, body.n);
+		if (!valid_utf8((struct slice){body.p + clean, body.n - clean}))
+			used = "windows-1252";
 	}
 	/* Browsers read ISO-8859-1 as windows-1252; so do we. */
 	if (!strcasecmp(used, "iso-8859-1") || !strcasecmp(used, "latin1") ||
 	    !strcasecmp(used, "us-ascii"))
 		used = "windows-1252";
 	if (is_utf8_name(used)) {
-		rc = copy_utf8(body, out);
+		rc = put_utf8(body, clean, out, view);
 	} else {
 		size_t before = out->len;
 		rc = transcode(used, body, out);
@@ -196,11 +263,29 @@ int html_to_utf8(const char *content_type, struct slice body, struct buf *out,
 				used);
 			out->len = before;
 			used = "utf-8";
-			rc = copy_utf8(body, out);
+			rc = put_utf8(body, SIZE_MAX, out, view);
 		}
 	}
 	if (charset)
 		*charset = used;
+	return rc;
+}
+
+int html_to_utf8(const char *content_type, struct slice body, struct buf *out,
+		 const char **charset)
+{
+	return to_utf8(content_type, body, out, NULL, charset);
+}
+
+int html_to_utf8_view(const char *content_type, struct slice body,
+		      struct buf *tmp, struct slice *utf8, const char **charset)
+{
+	struct slice view = {NULL, 0};
+	int rc;
+
+	buf_reset(tmp);
+	rc = to_utf8(content_type, body, tmp, &view, charset);
+	*utf8 = view.p ? view : buf_slice(tmp);
 	return rc;
 }
 

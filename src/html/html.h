@@ -8,7 +8,8 @@
  * libxml2's HTML parser in recovery mode with network access off.
  *
  * Callers own what they receive: buffers are theirs to buf_release(), a
- * document is theirs to html_free().
+ * document is theirs to html_free().  The one exception is
+ * html_to_utf8_view(), whose result may borrow the caller's own input.
  */
 #ifndef PATROLI_HTML_H
 #define PATROLI_HTML_H
@@ -23,6 +24,17 @@
  * receives the charset name used (static storage, per thread). */
 int html_to_utf8(const char *content_type, struct slice body, struct buf *out,
 		 const char **charset);
+
+/* The same bytes as html_to_utf8() would append to the emptied `tmp`, but
+ * without copying a body that needs no change (the common case: UTF-8, or
+ * no charset and valid UTF-8, and no NUL byte): then *utf8 is `body`
+ * itself, less a UTF-8 BOM, and `tmp` stays empty; otherwise *utf8 is
+ * buf_slice(tmp).  Same return value.  *utf8 borrows from `body` or `tmp`
+ * (both stay the caller's): valid while both are unchanged, and not
+ * necessarily NUL-terminated. */
+int html_to_utf8_view(const char *content_type, struct slice body,
+		      struct buf *tmp, struct slice *utf8,
+		      const char **charset);
 
 /* Parse UTF-8 HTML.  Never fails on bad markup; NULL only for an empty
  * body.  `url` is the document's base URL (for messages). */
