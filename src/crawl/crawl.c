@@ -15,10 +15,15 @@
  *
  * Results are committed in small batches (at most every 100 ms and
  * `concurrency` pages), always after their WARC records are written, so
- * the store never points at evidence a crash could lose.
+ * the store never points at evidence a crash could lose.  The committer
+ * thread writes them while this thread drives more transfers (a commit
+ * was a quarter of this thread's time, and every transfer waited for
+ * it); this thread uses the store itself only when the committer is idle,
+ * through st().
  */
 #include "crawl/crawl_int.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +100,26 @@ struct job {
 	struct job *dnext;
 };
 
+/* What one commit writes: jobs finished and the URLs they found. */
+struct batch {
+	struct job *done; /* in the order they finished */
+	int n;
+	struct store_new_url *pend;
+	size_t npend;
+	int rc;
+	bool requeue_failed; /* nor could its URLs go back to the queue */
+};
+
+/* The committer thread and the one batch it may hold.  `busy`: it owns
+ * `b` and the store; `written`: b waits for batch_settle(). */
+struct committer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool started, busy, written, stop;
+	struct batch b;
+};
+
 struct crawler {
 	struct store *st;
 	const struct crawl_opts *o;
@@ -131,7 +156,8 @@ struct crawler {
 	int batch;	  /* jobs finished and not yet committed */
 	struct job *done; /* them, in the order they finished */
 	struct job **donetail;
-	int batch_max;	/* commit when this many are */
+	int batch_max; /* commit when this many are */
+	struct committer cm;
 	bool networked; /* PostgreSQL: workers share the frontier */
 	int64_t batch_at;
 	struct progress *prog;
@@ -338,7 +364,9 @@ static void on_seen(void *arg, const char *sha)
 
 /* ---- batching --------------------------------------------------------- */
 
-static void flush_pending(struct crawler *c);
+struct batch;
+static void pend_write(struct crawler *c, struct batch *b);
+static void pend_settle(struct crawler *c, struct batch *b);
 
 /*
  * A batch is the work finished since the last commit: jobs waiting in
@@ -407,9 +435,9 @@ static void defer(struct crawler *c, struct job *j, enum job_end end,
 
 /* store_page_by_sha() for the pages still in the batch: the canonical URL
  * of the first one with a capture of these bytes, or NULL. */
-static const char *batch_page_by_sha(const struct crawler *c, const char *sha)
+static const char *jobs_page_by_sha(const struct job *j, const char *sha)
 {
-	for (const struct job *j = c->done; j; j = j->dnext) {
+	for (; j; j = j->dnext) {
 		if (j->end != END_PAGE)
 			continue;
 		for (int i = 0; i < j->nhop; i++)
@@ -420,95 +448,252 @@ static const char *batch_page_by_sha(const struct crawler *c, const char *sha)
 	return NULL;
 }
 
-static void drop_done(struct crawler *c)
+/* The committer only reads the jobs it writes, so this thread may too. */
+static const char *batch_page_by_sha(const struct crawler *c, const char *sha)
 {
-	struct job *j, *next;
+	const char *canon = jobs_page_by_sha(c->done, sha);
 
-	for (j = c->done; j; j = next) {
+	return canon ? canon : jobs_page_by_sha(c->cm.b.done, sha);
+}
+
+static void free_jobs(struct crawler *c, struct job *j)
+{
+	for (struct job *next; j; j = next) {
 		next = j->dnext;
 		job_free(c, j);
 	}
+}
+
+static void drop_done(struct crawler *c)
+{
+	free_jobs(c, c->done);
 	c->done = NULL;
 	c->donetail = &c->done;
+	c->batch = 0;
 }
 
 /* A batch that could not be written: its URLs go back to the queue now
- * (left leased, our renewals would keep them so for ever), and their
- * links must be news again when they are fetched anew. */
-static void requeue(struct crawler *c)
+ * (left leased, our renewals would keep them so for ever).  The first
+ * refusal decides: each may wait out a busy timeout. */
+static int requeue(struct crawler *c, const struct batch *b)
 {
 	const char *why = "its batch could not be recorded";
 	int64_t now = time_now_ms();
 	int rc = 0;
 
-	/* the first refusal decides: each may wait out a busy timeout */
-	for (struct job *j = c->done; j && !rc; j = j->dnext) {
+	for (const struct job *j = b->done; j && !rc; j = j->dnext) {
 		rc = store_frontier_retry(c->st, j->fid, now, why);
 		for (int i = 0; i < j->nhop_fid && !rc; i++)
 			rc = store_frontier_retry(c->st, j->hop_fid[i], now,
 						  why);
 	}
-	if (rc && !c->store_failed) {
-		log_msg(LOG_ERROR, "the store refuses to record pages or give "
-				   "their URLs back; stopping the crawl "
-				   "(--resume continues it)");
-		c->store_failed = true;
-	}
-	free(c->urls.v);
-	c->urls = (struct u64set){0};
-	c->lease_empty = false;
+	return rc;
 }
 
 /* Evidence first, then the rows that point at it: a job reaches the batch
  * only after the evidence thread handed its records to the kernel, so a
  * killed process loses nothing the store points at (fdatasync, against
  * power loss, is the evidence thread's, see digest.c).  Links go before or
- * with the pages that found them, see flush_pending(). */
-static int batch_commit(struct crawler *c)
+ * with the pages that found them, see pend_write().  Runs on the committer
+ * thread (or on this one, which then owns the store), so it touches
+ * nothing of the crawler's but the store and the batch. */
+static void batch_write(struct crawler *c, struct batch *b)
 {
 	int rc;
 
-	if (!c->batch_open)
-		return 0;
-	c->batch_open = false;
 	if (c->networked)
-		flush_pending(c);
-	if (!c->done && !c->npend)
-		return 0;
+		pend_write(c, b);
+	if (!b->done && (c->networked || !b->npend))
+		return;
 	rc = store_begin(c->st);
 	if (!rc && !c->networked)
-		flush_pending(c);
-	for (struct job *j = c->done; !rc && j; j = j->dnext)
+		pend_write(c, b);
+	for (struct job *j = b->done; !rc && j; j = j->dnext)
 		write_outcome(c, j);
 	if (!rc)
 		rc = store_commit(c->st);
 	if (rc) {
 		store_rollback(c->st);
+		b->requeue_failed = requeue(c, b) != 0;
+	}
+	b->rc = rc;
+}
+
+/* Back on this thread: count what the batch added, free it. */
+static int batch_settle(struct crawler *c, struct batch *b)
+{
+	pend_settle(c, b);
+	if (b->rc) {
 		log_msg(LOG_WARN,
 			"a batch of %d pages was not recorded; "
 			"they will be fetched again",
-			c->batch);
-		requeue(c);
+			b->n);
+		/* their links must be news again when they are refetched */
+		free(c->urls.v);
+		c->urls = (struct u64set){0};
+		c->lease_empty = false;
 	}
-	drop_done(c);
+	if (b->requeue_failed && !c->store_failed) {
+		log_msg(LOG_ERROR, "the store refuses to record pages or give "
+				   "their URLs back; stopping the crawl "
+				   "(--resume continues it)");
+		c->store_failed = true;
+	}
+	int rc = b->rc;
+
+	free_jobs(c, b->done);
+	*b = (struct batch){0};
 	return rc;
+}
+
+static void *committer_main(void *arg)
+{
+	struct crawler *c = arg;
+	struct committer *cm = &c->cm;
+
+	pthread_mutex_lock(&cm->mu);
+	for (;;) {
+		while (!cm->busy && !cm->stop)
+			pthread_cond_wait(&cm->cv, &cm->mu);
+		if (!cm->busy)
+			break;
+		pthread_mutex_unlock(&cm->mu);
+		batch_write(c, &cm->b);
+		pthread_mutex_lock(&cm->mu);
+		cm->busy = false;
+		cm->written = true;
+		pthread_cond_broadcast(&cm->cv);
+		curl_multi_wakeup(c->multi); /* settle it soon */
+	}
+	pthread_mutex_unlock(&cm->mu);
+	return NULL;
+}
+
+static int committer_start(struct crawler *c)
+{
+	struct committer *cm = &c->cm;
+
+	pthread_mutex_init(&cm->mu, NULL);
+	pthread_cond_init(&cm->cv, NULL);
+	if (pthread_create(&cm->thread, NULL, committer_main, c)) {
+		pthread_cond_destroy(&cm->cv);
+		pthread_mutex_destroy(&cm->mu);
+		return log_fail("cannot start the committer thread");
+	}
+	cm->started = true;
+	return 0;
+}
+
+/* Settle the committer's batch if it is written; wait for that first if
+ * `wait`.  Returns whether it is idle now. */
+static bool committer_reap(struct crawler *c, bool wait)
+{
+	struct committer *cm = &c->cm;
+	struct batch b = {0};
+	bool idle;
+
+	if (!cm->started)
+		return true;
+	pthread_mutex_lock(&cm->mu);
+	while (wait && cm->busy)
+		pthread_cond_wait(&cm->cv, &cm->mu);
+	idle = !cm->busy;
+	if (cm->written) {
+		b = cm->b;
+		cm->b = (struct batch){0};
+		cm->written = false;
+	}
+	pthread_mutex_unlock(&cm->mu);
+	if (b.done || b.pend || b.rc)
+		batch_settle(c, &b);
+	return idle;
+}
+
+static void committer_stop(struct crawler *c)
+{
+	struct committer *cm = &c->cm;
+
+	if (!cm->started)
+		return;
+	committer_reap(c, true);
+	pthread_mutex_lock(&cm->mu);
+	cm->stop = true;
+	pthread_cond_broadcast(&cm->cv);
+	pthread_mutex_unlock(&cm->mu);
+	pthread_join(cm->thread, NULL);
+	pthread_cond_destroy(&cm->cv);
+	pthread_mutex_destroy(&cm->mu);
+	cm->started = false;
+}
+
+/* The store, for this thread: once the committer is done with it. */
+static struct store *st(struct crawler *c)
+{
+	committer_reap(c, true);
+	return c->st;
+}
+
+static void batch_take(struct crawler *c, struct batch *b)
+{
+	*b = (struct batch){.done = c->done,
+			    .n = c->batch,
+			    .pend = c->pend,
+			    .npend = c->npend};
+	c->done = NULL;
+	c->donetail = &c->done;
+	c->batch = 0;
+	c->pend = NULL;
+	c->npend = c->pendcap = 0;
+	c->batch_open = false;
+}
+
+/* Write the open batch now, on this thread. */
+static int batch_commit(struct crawler *c)
+{
+	struct batch b;
+
+	committer_reap(c, true);
+	if (!c->batch_open)
+		return 0;
+	batch_take(c, &b);
+	batch_write(c, &b);
+	return batch_settle(c, &b);
 }
 
 /*
  * How much may a kill cost?  Pages are committed in groups of at most
- * `concurrency` pages or BATCH_MS: a resumed crawl refetches at most twice
- * the concurrency (in flight plus one uncommitted group).  Committing every
- * page would halve that and the crawl's speed: each commit rewrites the
- * same index pages.
+ * `concurrency` pages or BATCH_MS, and the group being written and the
+ * one filling hold `concurrency` pages between them: a resumed crawl
+ * refetches at most twice the concurrency (in flight plus uncommitted).
+ * Committing every page would cost the crawl's speed: each commit
+ * rewrites the same index pages.
  */
-static int batch_maybe_commit(struct crawler *c, bool force)
+static void batch_maybe_commit(struct crawler *c, bool force)
 {
-	if (!c->batch_open)
-		return 0;
-	if (force || c->batch >= c->batch_max ||
-	    time_mono_ms() - c->batch_at >= BATCH_MS)
-		return batch_commit(c);
-	return 0;
+	struct committer *cm = &c->cm;
+	bool idle = committer_reap(c, false);
+
+	if (!c->batch_open || !(force || c->batch >= c->batch_max ||
+				time_mono_ms() - c->batch_at >= BATCH_MS))
+		return;
+	if (!cm->started) {
+		batch_commit(c);
+		return;
+	}
+	if (!idle) {
+		/* cm->b.n is the committer's to clear, under the lock */
+		pthread_mutex_lock(&cm->mu);
+		int writing = cm->busy ? cm->b.n : 0;
+		pthread_mutex_unlock(&cm->mu);
+		if (!force && c->batch + writing < c->batch_max)
+			return;
+		committer_reap(c, true);
+	}
+	pthread_mutex_lock(&cm->mu);
+	batch_take(c, &cm->b);
+	cm->busy = true;
+	pthread_cond_signal(&cm->cv);
+	pthread_mutex_unlock(&cm->mu);
 }
 
 /* ---- scope and discovery ---------------------------------------------- */
@@ -578,7 +763,7 @@ static void count_variant(struct crawler *c, const char *canon)
 }
 
 /* Note one discovered URL (canonical; copied if kept) at `depth`; it
- * reaches the store with the rest of its batch's links in flush_pending().
+ * reaches the store with the rest of its batch's links in pend_write().
  * (A host's URL budget counts them there, so one batch may overshoot it
  * by its own links.) */
 static void discover_canon(struct crawler *c, const char *canon, int depth)
@@ -602,7 +787,7 @@ static void discover_canon(struct crawler *c, const char *canon, int depth)
 	if (!trap && too_many_variants(c, canon))
 		trap = "too many query variants of one path";
 	if (trap) {
-		store_frontier_skip(c->st, c->run, canon, key, depth, trap);
+		store_frontier_skip(st(c), c->run, canon, key, depth, trap);
 		free(key);
 		return;
 	}
@@ -644,24 +829,29 @@ static int cmp_pend(const void *a, const void *b)
  * two workers deadlock that way (workers.sh did); alone, the insert holds
  * nothing while it waits.
  */
-static void flush_pending(struct crawler *c)
+static void pend_write(struct crawler *c, struct batch *b)
 {
-	if (!c->npend)
+	if (!b->npend)
 		return;
-	qsort(c->pend, c->npend, sizeof(*c->pend), cmp_pend);
-	store_frontier_add_many(c->st, c->run, c->pend, c->npend);
-	for (size_t i = 0; i < c->npend; i++) {
-		if (c->pend[i].added) {
-			host_get(c, c->pend[i].host)->budget_used++;
-			count_variant(c, c->pend[i].url);
+	qsort(b->pend, b->npend, sizeof(*b->pend), cmp_pend);
+	store_frontier_add_many(c->st, c->run, b->pend, b->npend);
+}
+
+/* Back on the scheduler's thread: what the store added counts. */
+static void pend_settle(struct crawler *c, struct batch *b)
+{
+	for (size_t i = 0; i < b->npend; i++) {
+		if (b->pend[i].added) {
+			host_get(c, b->pend[i].host)->budget_used++;
+			count_variant(c, b->pend[i].url);
 			c->stats.discovered++;
 			c->lease_empty = false;
 			c->fresh = true;
 		}
-		free((char *)c->pend[i].url);
-		free((char *)c->pend[i].host);
+		free((char *)b->pend[i].url);
+		free((char *)b->pend[i].host);
 	}
-	c->npend = 0;
+	free(b->pend);
 }
 
 static void on_lease(void *arg, const struct store_url *u)
@@ -707,8 +897,8 @@ static void renew(struct crawler *c, int64_t wall)
 	if (time_mono_ms() < c->renew_at)
 		return;
 	c->renew_at = time_mono_ms() + c->o->lease_ms / 3;
-	store_leases_renew(c->st, c->run, c->o->owner, wall + c->o->lease_ms);
-	store_frontier_release(c->st, c->run, NULL, wall, NULL);
+	store_leases_renew(st(c), c->run, c->o->owner, wall + c->o->lease_ms);
+	store_frontier_release(st(c), c->run, NULL, wall, NULL);
 }
 
 /* Top up each held host's queue; give back hosts with nothing left. */
@@ -723,7 +913,7 @@ static bool lease_held(struct crawler *c, int64_t wall)
 		int before = h->qlen;
 
 		if (h->qlen < target / 2 && !c->limit)
-			store_frontier_lease(c->st, c->run, c->o->owner, h->key,
+			store_frontier_lease(st(c), c->run, c->o->owner, h->key,
 					     target - h->qlen, wall,
 					     wall + c->o->lease_ms, on_lease,
 					     c);
@@ -731,7 +921,7 @@ static bool lease_held(struct crawler *c, int64_t wall)
 		if (h->qlen >= target / 2)
 			got = true; /* still has work: not empty */
 		if (!h->qlen && !h->active && h->rstate != R_WAIT) {
-			store_host_release(c->st, c->run, c->o->owner, h->key);
+			store_host_release(st(c), c->run, c->o->owner, h->key);
 			h->held = false;
 			continue;
 		}
@@ -758,6 +948,9 @@ static void maybe_lease(struct crawler *c)
 	 * unless the last pages brought new URLs. */
 	if (now < c->next_lease_at && !c->fresh)
 		return;
+	/* Queued work left: not worth waiting for the committer. */
+	if (c->inmem && !committer_reap(c, false))
+		return;
 	c->fresh = false;
 	if (c->o->max_pages &&
 	    pages_started(c) + (int64_t)c->inmem >= c->o->max_pages)
@@ -773,7 +966,7 @@ static void maybe_lease(struct crawler *c)
 		size_t before = c->nheld;
 		int room = free_slots(c);
 
-		store_hosts_claim(c->st, c->run, c->o->owner,
+		store_hosts_claim(st(c), c->run, c->o->owner,
 				  MAX(1, MIN(room, 2)), wall,
 				  wall + c->o->lease_ms, on_claim, c, NULL);
 		if (c->nheld > before)
@@ -811,7 +1004,7 @@ static void robots_begin(struct crawler *c, struct host *h)
 	struct store_robots r;
 	struct job *j;
 
-	if (!store_robots_get(c->st, h->key, &r) &&
+	if (!store_robots_get(st(c), h->key, &r) &&
 	    time_now_ms() - r.fetched_at < ROBOTS_TTL_MS) {
 		robots_ready(c, h, r.status, r.body, r.body_len);
 		return;
@@ -1171,7 +1364,7 @@ static bool follow_redirect(struct crawler *c, struct job *j,
 		int rc;
 
 		batch_open(c);
-		rc = store_frontier_take(c->st, c->run, next, key, j->depth,
+		rc = store_frontier_take(st(c), c->run, next, key, j->depth,
 					 c->o->owner,
 					 time_now_ms() + c->o->lease_ms, &fid);
 		if (rc == ERR_NOTFOUND) {
@@ -1249,7 +1442,7 @@ static void complete_page(struct crawler *c, struct job *j,
 	maybe_dup = hp && hp->sha[0] && seen_add(c, hp->sha);
 	if (!canonical && maybe_dup &&
 	    ((dup = batch_page_by_sha(c, hp->sha)) ||
-	     !store_page_by_sha(c->st, c->run, hp->sha, &dup)))
+	     !store_page_by_sha(st(c), c->run, hp->sha, &dup)))
 		canonical = xstrdup(dup);
 	finish_page(c, j, canonical, err[0] ? err : NULL);
 	free(canonical);
@@ -1294,7 +1487,7 @@ static void complete_robots(struct crawler *c, struct job *j,
 	/* 5xx and network failures are not cached: the next crawl asks
 	 * again rather than staying locked out for a day. */
 	if (status >= 200 && status < 500)
-		store_robots_put(c->st, h->key, &rec);
+		store_robots_put(st(c), h->key, &rec);
 	robots_ready(c, h, status, body.p, body.len);
 	buf_release(&body);
 	job_free(c, j);
@@ -1455,7 +1648,7 @@ static bool frontier_exhausted(struct crawler *c)
 {
 	struct store_frontier_counts n;
 
-	if (store_frontier_counts(c->st, c->run, &n))
+	if (store_frontier_counts(st(c), c->run, &n))
 		return true;
 	c->queued_hint = n.queued;
 	return n.queued == 0 && n.leased == 0;
@@ -1604,7 +1797,9 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	 * holds, and ours leave it as each transfer ends; without this it
 	 * would close kept-alive connections and open new ones. */
 	curl_multi_setopt(c.multi, CURLMOPT_MAXCONNECTS, (long)o->concurrency);
-	if (start_digest(&c)) {
+	if (start_digest(&c) || committer_start(&c)) {
+		if (c.dg)
+			digest_stop(c.dg);
 		crawler_release(&c);
 		curl_multi_cleanup(c.multi);
 		warc_writer_close(c.warc);
@@ -1628,6 +1823,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 		c.warc_failed = true;
 	}
 	rc = batch_commit(&c);
+	committer_stop(&c);
 	if (!rc && !stop_requested && !c.warc_failed &&
 	    (c.limit || frontier_exhausted(&c)))
 		rc = store_run_finish(st, run_id, "finished");
