@@ -118,13 +118,15 @@ static char *accept_canonical(const struct digest_opts *o, const char *page,
 static void read_body(const struct digest_opts *o, struct exchange *x)
 {
 	size_t max = (size_t)o->crawl->max_body;
-	struct buf body = BUF_INIT, tmp = BUF_INIT;
+	struct buf decoded = BUF_INIT, tmp = BUF_INIT;
 	struct link_ctx l = {o, x, x->link_depth <= o->crawl->max_depth};
-	struct slice utf8;
+	struct slice body, utf8;
 	char *declared = NULL;
 
-	buf_init(&body, max);
-	if (warc_http_body(x->in.response, max, &body, NULL) == ERR_LIMIT) {
+	/* Neither copied when there is nothing to undo (no coding, UTF-8):
+	 * body and utf8 are then the response's own bytes. */
+	if (warc_http_body_view(x->in.response, max, &decoded, &body, NULL) ==
+	    ERR_LIMIT) {
 		snprintf(x->err, sizeof(x->err),
 			 "decoded body larger than the %zu-byte limit "
 			 "(compression bomb?)",
@@ -132,19 +134,17 @@ static void read_body(const struct digest_opts *o, struct exchange *x)
 		goto out;
 	}
 	if (html_is_html(x->content_type)) {
-		/* most pages are UTF-8 already: then utf8 is body's bytes */
 		buf_init(&tmp, max * 4);
-		html_to_utf8_view(x->content_type, buf_slice(&body), &tmp,
-				  &utf8, NULL);
+		html_to_utf8_view(x->content_type, body, &tmp, &utf8, NULL);
 		/* too deep to follow, the canonical still counts */
 		html_scan_links(utf8, x->in.url, (size_t)o->crawl->max_links,
 				on_link, &l, &declared);
 		x->canonical = accept_canonical(o, x->in.url, declared);
 	} else if (l.follow) {
-		sitemap_parse(buf_slice(&body), x->in.url, 50000, on_loc, &l);
+		sitemap_parse(body, x->in.url, 50000, on_loc, &l);
 	}
 out:
-	buf_release(&body);
+	buf_release(&decoded);
 	buf_release(&tmp);
 }
 

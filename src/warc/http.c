@@ -405,13 +405,12 @@ static int decode_one(struct slice coding, struct slice in, struct buf *out)
 	return ERR_INPUT;
 }
 
-int warc_http_decode(struct slice body, struct slice content_encoding,
-		     struct buf *out)
+/* The codings of a Content-Encoding list in the order applied, without
+ * "identity" and empty tokens: their number, or ERR_INPUT when there are
+ * more than MAX_CODINGS. */
+static int split_codings(struct slice rest, struct slice codings[MAX_CODINGS])
 {
-	struct slice codings[MAX_CODINGS];
-	struct buf tmp[2];
-	struct slice cur = body, rest = content_encoding;
-	int n = 0, rc = 0, which = 0;
+	int n = 0;
 
 	while (rest.n) {
 		const char *comma = memchr(rest.p, ',', rest.n);
@@ -426,6 +425,16 @@ int warc_http_decode(struct slice body, struct slice content_encoding,
 			return ERR_INPUT;
 		codings[n++] = t;
 	}
+	return n;
+}
+
+static int decode_codings(const struct slice *codings, int n, struct slice body,
+			  struct buf *out)
+{
+	struct buf tmp[2];
+	struct slice cur = body;
+	int rc = 0, which = 0;
+
 	buf_init(&tmp[0], out->max);
 	buf_init(&tmp[1], out->max);
 	/* Codings are listed in the order applied: undo the last first. */
@@ -444,31 +453,63 @@ int warc_http_decode(struct slice body, struct slice content_encoding,
 	return rc;
 }
 
-int warc_http_body(struct slice response, size_t max, struct buf *out,
-		   struct warc_http_head *head)
+int warc_http_decode(struct slice body, struct slice content_encoding,
+		     struct buf *out)
+{
+	struct slice codings[MAX_CODINGS];
+	int n = split_codings(content_encoding, codings);
+
+	return n < 0 ? n : decode_codings(codings, n, body, out);
+}
+
+/* The Content-Encoding fields of a head as one list (a list longer than
+ * ce->max is cut there, the rest of it ignored). */
+static void content_encoding(const struct warc_http_head *h, struct buf *ce)
+{
+	for (size_t i = 0; i < h->nheaders; i++) {
+		if (!slice_eq_ci(h->h[i].name, "content-encoding"))
+			continue;
+		if (ce->len)
+			buf_putc(ce, ',');
+		buf_append(ce, h->h[i].value.p, h->h[i].value.n);
+	}
+}
+
+int warc_http_body_view(struct slice response, size_t max, struct buf *tmp,
+			struct slice *body, struct warc_http_head *head)
 {
 	struct warc_http_head local = {0};
 	struct warc_http_head *h = head ? head : &local;
+	struct slice codings[MAX_CODINGS], payload;
 	struct buf dechunked, ce;
-	struct slice payload;
-	int rc, rc2;
+	int rc, rc2 = 0, n;
 
-	buf_reset(out);
-	out->max = max ? max : DEFAULT_BODY_MAX;
-	buf_init(&dechunked, out->max);
+	buf_reset(tmp);
+	tmp->max = max ? max : DEFAULT_BODY_MAX;
+	buf_init(&dechunked, tmp->max);
 	buf_init(&ce, 4096);
+	*body = buf_slice(tmp);
 	rc = warc_http_parse_head(response, h);
 	if (rc)
 		goto out;
 	rc = warc_http_payload(response, h, &dechunked, &payload);
-	for (size_t i = 0; i < h->nheaders; i++) {
-		if (!slice_eq_ci(h->h[i].name, "content-encoding"))
-			continue;
-		if (ce.len)
-			buf_putc(&ce, ',');
-		buf_append(&ce, h->h[i].value.p, h->h[i].value.n);
+	content_encoding(h, &ce);
+	n = split_codings(buf_slice(&ce), codings);
+	if (n) {
+		rc2 = n < 0 ? n : decode_codings(codings, n, payload, tmp);
+		*body = buf_slice(tmp);
+	} else if (payload.n > tmp->max) {
+		rc2 = ERR_LIMIT; /* what copying it into tmp would say */
+	} else if (payload.p == dechunked.p) {
+		/* de-chunked: that buffer is the result */
+		struct buf t = *tmp;
+
+		*tmp = dechunked;
+		dechunked = t;
+		*body = buf_slice(tmp);
+	} else {
+		*body = payload; /* no coding at all: no copy */
 	}
-	rc2 = warc_http_decode(payload, buf_slice(&ce), out);
 	if (!rc)
 		rc = rc2;
 out:
@@ -476,5 +517,17 @@ out:
 	buf_release(&ce);
 	if (!head)
 		warc_http_head_release(&local);
+	return rc;
+}
+
+int warc_http_body(struct slice response, size_t max, struct buf *out,
+		   struct warc_http_head *head)
+{
+	struct slice body;
+	int rc = warc_http_body_view(response, max, out, &body, head);
+
+	/* a view of `response`: it fits, the view was checked against max */
+	if (body.n && body.p != out->p)
+		buf_append(out, body.p, body.n);
 	return rc;
 }

@@ -106,6 +106,15 @@ int warc_http_decode(struct slice body, struct slice content_encoding,
  * it) when head is not NULL. */
 int warc_http_body(struct slice response, size_t max, struct buf *out,
 		   struct warc_http_head *head);
+/* warc_http_body() into `tmp`, without the copy when the body has neither
+ * transfer nor content coding (or only "identity"): then *body points into
+ * `response` and `tmp` stays empty; otherwise *body is buf_slice(tmp).
+ * The same bytes and return value as warc_http_body(response, max, tmp,
+ * head).  *body borrows from `response` or `tmp` (both stay the caller's,
+ * and tmp's storage may be replaced): valid while both are unchanged, not
+ * necessarily NUL-terminated. */
+int warc_http_body_view(struct slice response, size_t max, struct buf *tmp,
+			struct slice *body, struct warc_http_head *head);
 
 /* ---- writer ---------------------------------------------------------------
  */
