@@ -16,19 +16,48 @@
 #include <string.h>
 #include <strings.h>
 
+#define NO_REL SIZE_MAX
+
 struct scan_link {
-	char *href, *rel;
-	bool is_link; /* <link>: only rel=canonical, next and prev count */
+	size_t href, rel; /* offsets in scan.text; rel NO_REL: none */
+	bool is_link;	  /* <link>: only rel=canonical, next and prev count */
 };
 
 struct scan {
 	struct scan_link *v;
 	size_t n, cap, max;
-	int depth;	/* of the element being parsed; the root's is 1 */
-	bool base_done; /* the first <base> was seen */
-	int skip_from;	/* > 0: no <base> at this depth or deeper */
+	struct buf text; /* the links' href and rel values, each NUL-ended:
+			    one allocation for them all, not two per link */
+	int depth;	 /* of the element being parsed; the root's is 1 */
+	bool base_done;	 /* the first <base> was seen */
+	int skip_from;	 /* > 0: no <base> at this depth or deeper */
 	char *base_href;
 };
+
+/* The elements that matter here.  Every element of every page arrives, so
+ * the first letter rules most out before any strcasecmp() (which still
+ * decides, as in html_links()'s walk). */
+enum elem { E_OTHER, E_A, E_LINK, E_FRAME, E_BASE, E_BODY };
+
+static enum elem elem_of(const char *name)
+{
+	switch (name[0] | 0x20) { /* 'A'-'Z' and 'a'-'z' alike */
+	case 'a':
+		return !name[1] || !strcasecmp(name, "area") ? E_A : E_OTHER;
+	case 'b':
+		return !strcasecmp(name, "base")   ? E_BASE
+		       : !strcasecmp(name, "body") ? E_BODY
+						   : E_OTHER;
+	case 'f':
+		return !strcasecmp(name, "frame") ? E_FRAME : E_OTHER;
+	case 'i':
+		return !strcasecmp(name, "iframe") ? E_FRAME : E_OTHER;
+	case 'l':
+		return !strcasecmp(name, "link") ? E_LINK : E_OTHER;
+	default:
+		return E_OTHER;
+	}
+}
 
 static const char *attr(const xmlChar **atts, const char *name)
 {
@@ -45,58 +74,68 @@ static const char *attr(const xmlChar **atts, const char *name)
  * takes links down to 256 levels.  The events arrive in the walk's order,
  * so the same rules apply with a depth count.
  */
-static void base_check(struct scan *s, const char *name, const xmlChar **atts)
+static void base_check(struct scan *s, enum elem e, const xmlChar **atts)
 {
 	const char *href;
 
 	if (s->base_done || s->depth > 9 ||
 	    (s->skip_from && s->depth >= s->skip_from))
 		return;
-	if (!strcasecmp(name, "base")) {
+	if (e == E_BASE) {
 		s->base_done = true;
 		href = attr(atts, "href");
 		s->base_href = href ? xstrdup(href) : NULL;
-	} else if (!strcasecmp(name, "body")) {
+	} else if (e == E_BODY) {
 		s->skip_from = s->depth; /* until its parent ends */
 	}
 }
 /* The tree builder names an element "a:b" by "b" (xmlSplitQName): so do
  * we, or <x:link rel=canonical> would count in one walk and not the
- * other. */
+ * other.  (Names are short: a loop, not a call.) */
 static const char *local_name(const char *name)
 {
-	const char *colon = name[0] != ':' ? strchr(name, ':') : NULL;
+	const char *p = name;
 
-	return colon && colon[1] ? colon + 1 : name;
+	if (*p == ':')
+		return name;
+	while (*p && *p != ':')
+		p++;
+	return *p && p[1] ? p + 1 : name;
+}
+
+static size_t keep(struct scan *s, const char *v)
+{
+	size_t at = s->text.len;
+
+	buf_append(&s->text, v, strlen(v) + 1); /* no cap: cannot fail */
+	return at;
 }
 
 static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 {
 	htmlParserCtxtPtr p = ctx;
 	struct scan *s = p->_private;
-	const char *name = local_name((const char *)xname);
+	enum elem e = elem_of(local_name((const char *)xname));
 	const char *href = NULL, *rel = NULL;
-	bool is_link = false;
+	struct scan_link *l;
 
 	s->depth++;
-	base_check(s, name, atts);
+	base_check(s, e, atts);
 	if (s->depth > 257 || s->n >= s->max)
 		return;
-	if (!strcasecmp(name, "a") || !strcasecmp(name, "area") ||
-	    (is_link = !strcasecmp(name, "link"))) {
+	if (e == E_A || e == E_LINK) {
 		href = attr(atts, "href");
 		rel = attr(atts, "rel");
-	} else if (!strcasecmp(name, "frame") || !strcasecmp(name, "iframe")) {
+	} else if (e == E_FRAME) {
 		href = attr(atts, "src");
 	}
 	if (!href || !*href)
 		return;
 	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
-	s->v[s->n++] = (struct scan_link){
-		.href = xstrdup(href),
-		.rel = rel ? xstrdup(rel) : NULL,
-		.is_link = is_link,
-	};
+	l = &s->v[s->n++];
+	l->href = keep(s, href);
+	l->rel = rel ? keep(s, rel) : NO_REL;
+	l->is_link = e == E_LINK;
 }
 
 static void on_end(void *ctx, const xmlChar *name)
@@ -149,15 +188,15 @@ size_t html_scan_links(struct slice utf8, const char *base_url, size_t max,
 		if (s.base_href)
 			html_base_rebase(&k.base, s.base_href);
 		for (size_t i = 0; i < s.n && k.count < k.max; i++)
-			html_link_emit(&k, s.v[i].href, s.v[i].rel,
+			html_link_emit(&k, s.text.p + s.v[i].href,
+				       s.v[i].rel == NO_REL
+					       ? NULL
+					       : s.text.p + s.v[i].rel,
 				       s.v[i].is_link);
 		html_base_release(&k.base);
 	}
-	for (size_t i = 0; i < s.n; i++) {
-		free(s.v[i].href);
-		free(s.v[i].rel);
-	}
 	free(s.v);
+	buf_release(&s.text);
 	free(s.base_href);
 	return k.count;
 }
