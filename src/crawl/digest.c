@@ -52,13 +52,6 @@ struct digest {
 
 /* ---- reading one body (runs on the digest thread) ----------------------- */
 
-static void add_link(struct exchange *x, const char *canon)
-{
-	/* The body cap bounds the links; the buffer has no cap of its own. */
-	buf_append(&x->links, canon, strlen(canon) + 1);
-	x->nlinks++;
-}
-
 struct link_ctx {
 	const struct digest_opts *o;
 	struct exchange *x;
@@ -69,15 +62,13 @@ static void on_link(void *arg, const char *url, const char *rel)
 {
 	struct link_ctx *l = arg;
 	const char *why;
-	char *canon;
 
 	(void)rel;
-	if (!l->follow)
-		return;
-	canon = url_canon(url, l->o->rules, &why);
-	if (canon)
-		add_link(l->x, canon);
-	free(canon);
+	/* Straight into the page's list, no string of its own: the body cap
+	 * bounds the links, the buffer has no cap. */
+	if (l->follow &&
+	    !url_canon_append(url, l->o->rules, &why, &l->x->links))
+		l->x->nlinks++;
 }
 
 static void on_loc(void *arg, const char *loc)

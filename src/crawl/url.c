@@ -252,45 +252,51 @@ static bool query_canonical(const char *q, const struct url_rules *r)
  * (url_syntax.h), a port only when it is not the scheme's default, a path
  * of plain bytes without dot segments, a canonical query, no fragment.
  * Then canonicalising changes nothing, and curl is not needed: most links
- * a crawler sees are like that.  Returns a copy, or NULL when the URL must
- * take the slow path.
+ * a crawler sees are like that.  `len` is strlen(url).
  */
-char *url_canon_fast(const char *url, const struct url_rules *r)
+static bool is_canonical(const char *url, size_t len, const struct url_rules *r)
 {
 	size_t max = r && r->max_len ? r->max_len : 2048;
 	const char *h, *p, *seg;
 	unsigned port;
 	size_t n;
 
-	if (strlen(url) > max)
-		return NULL;
+	if (len > max)
+		return false;
 	if (!(h = urlsyn_authority(url)))
-		return NULL;
+		return false;
 	if (!(n = urlsyn_host(h)))
-		return NULL;
+		return false;
 	p = h + n;
 	if (*p == ':') {
 		if (!(n = urlsyn_port(p + 1, &port)) ||
 		    port == (h - url == 7 ? 80u : 443u))
-			return NULL;
+			return false;
 		p += 1 + n;
 	}
 	if (*p != '/')
-		return NULL;
+		return false;
 	for (seg = ++p; *p && *p != '?'; p++) {
 		if (*p == '/') {
 			if (urlsyn_dotseg(seg, p))
-				return NULL;
+				return false;
 			seg = p + 1;
 		} else if (!urlsyn_pchar((unsigned char)*p)) {
-			return NULL;
+			return false;
 		}
 	}
 	if (urlsyn_dotseg(seg, p))
-		return NULL;
-	if (*p == '?' && !query_canonical(p + 1, r))
-		return NULL;
-	return xstrdup(url);
+		return false;
+	return *p != '?' || query_canonical(p + 1, r);
+}
+
+/* A copy of the URL when it is already canonical, or NULL when it must
+ * take the slow path. */
+char *url_canon_fast(const char *url, const struct url_rules *r)
+{
+	size_t len = strlen(url);
+
+	return is_canonical(url, len, r) ? xstrndup(url, len) : NULL;
 }
 
 char *url_canon(const char *url, const struct url_rules *r, const char **why)
@@ -302,6 +308,24 @@ char *url_canon(const char *url, const struct url_rules *r, const char **why)
 		return res;
 	}
 	return url_canon_slow(url, r, why);
+}
+
+int url_canon_append(const char *url, const struct url_rules *r,
+		     const char **why, struct buf *out)
+{
+	size_t len = strlen(url);
+	char *res;
+	int rc;
+
+	if (is_canonical(url, len, r)) {
+		*why = NULL;
+		return buf_append(out, url, len + 1);
+	}
+	if (!(res = url_canon_slow(url, r, why)))
+		return ERR_INPUT;
+	rc = buf_append(out, res, strlen(res) + 1);
+	free(res);
+	return rc;
 }
 
 /* Split a canonical URL ("scheme://host[:port]/...", as url_canon() makes

@@ -29,6 +29,11 @@ extern const char *const url_default_drop[];
 /* Canonical form of an absolute URL, or NULL (with *why set to a static
  * reason) when it is not http(s), malformed, or longer than max_len. */
 char *url_canon(const char *url, const struct url_rules *r, const char **why);
+/* The same, appended to `out` with its terminating NUL (so one buffer holds
+ * a list of URLs) instead of allocated: 0; ERR_INPUT with *why set, or
+ * ERR_LIMIT (out->max), with `out` unchanged. */
+int url_canon_append(const char *url, const struct url_rules *r,
+		     const char **why, struct buf *out);
 
 /* "scheme://host:port" (port always present): the politeness key.  Both
  * take a canonical URL (from url_canon) and split it without parsing

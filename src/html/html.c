@@ -466,62 +466,76 @@ static size_t simple_tail(const char *p, bool relative)
 /* Longer references are left to curl (which has its own, larger cap). */
 #define FAST_MAX 65536
 
-char *html_resolve_fast(const struct html_base *b, const char *ref)
-{
-	const char *pre = NULL, *tail = ref;
-	size_t npre = 0, ntail;
-	bool slash = false; /* an absolute URL without a path gets "/" */
-	char *res;
+/* A fast resolution: pre[0, npre), then "/" when slash, then tail[0,
+ * ntail). */
+struct fast_url {
+	const char *pre, *tail;
+	size_t npre, ntail;
+	bool slash; /* an absolute URL without a path gets "/" */
+};
 
+static bool resolve_fast(const struct html_base *b, const char *ref,
+			 struct fast_url *f)
+{
+	*f = (struct fast_url){.tail = ref};
 	if (ref[0] == '/') {
 		if (ref[1] == '/' || !b->url)
-			return NULL;
-		pre = b->url;
-		npre = b->origin_len;
-		ntail = simple_tail(ref, false);
+			return false;
+		f->pre = b->url;
+		f->npre = b->origin_len;
+		f->ntail = simple_tail(ref, false);
 	} else if (urlsyn_authority(ref)) {
 		const char *h = urlsyn_authority(ref);
 		size_t n = urlsyn_host(h);
 		unsigned port;
 
 		if (!n)
-			return NULL;
+			return false;
 		if (h[n] == ':') { /* "080" is 80 to curl: normal form only */
 			size_t k = urlsyn_port(h + n + 1, &port);
 			if (!k)
-				return NULL;
+				return false;
 			n += 1 + k;
 		}
-		pre = ref;
-		npre = (size_t)(h + n - ref);
-		tail = h + n;
-		if (*tail == '/') {
-			ntail = simple_tail(tail, false);
-		} else if (!*tail) {
-			ntail = 0;
-			slash = true;
-		} else if (*tail == '?' || *tail == '#') {
-			ntail = simple_tail(tail, false);
-			slash = ntail > 0;
+		f->pre = ref;
+		f->npre = (size_t)(h + n - ref);
+		f->tail = h + n;
+		if (*f->tail == '/') {
+			f->ntail = simple_tail(f->tail, false);
+		} else if (!*f->tail) {
+			f->ntail = 0;
+			f->slash = true;
+		} else if (*f->tail == '?' || *f->tail == '#') {
+			f->ntail = simple_tail(f->tail, false);
+			f->slash = f->ntail > 0;
 		} else {
-			return NULL;
+			return false;
 		}
 	} else {
 		/* "?q" and "#f" keep the base's last segment: curl's job */
 		if (!b->url || !b->dir_len || ref[0] == '?' || ref[0] == '#')
-			return NULL;
-		pre = b->url;
-		npre = b->dir_len;
-		ntail = simple_tail(ref, true);
+			return false;
+		f->pre = b->url;
+		f->npre = b->dir_len;
+		f->ntail = simple_tail(ref, true);
 	}
-	if ((!ntail && !slash) || tail[ntail] || npre + ntail > FAST_MAX)
+	return (f->ntail || f->slash) && !f->tail[f->ntail] &&
+	       f->npre + f->ntail <= FAST_MAX;
+}
+
+char *html_resolve_fast(const struct html_base *b, const char *ref)
+{
+	struct fast_url f;
+	char *res;
+
+	if (!resolve_fast(b, ref, &f))
 		return NULL;
-	res = xmalloc(npre + slash + ntail + 1);
-	memcpy(res, pre, npre);
-	if (slash)
-		res[npre] = '/';
-	memcpy(res + npre + slash, tail, ntail);
-	res[npre + slash + ntail] = '\0';
+	res = xmalloc(f.npre + f.slash + f.ntail + 1);
+	memcpy(res, f.pre, f.npre);
+	if (f.slash)
+		res[f.npre] = '/';
+	memcpy(res + f.npre + f.slash, f.tail, f.ntail);
+	res[f.npre + f.slash + f.ntail] = '\0';
 	return res;
 }
 
@@ -530,6 +544,29 @@ char *html_resolve(const struct html_base *b, const char *ref)
 	char *res = html_resolve_fast(b, ref);
 
 	return res ? res : html_resolve_slow(b, ref);
+}
+
+/* html_resolve() into `out` (reset first), which the caller reuses: no
+ * allocation per link on the fast path.  NULL when curl refuses. */
+static const char *resolve_into(const struct html_base *b, const char *ref,
+				struct buf *out)
+{
+	struct fast_url f;
+	char *slow;
+
+	buf_reset(out);
+	if (resolve_fast(b, ref, &f)) {
+		buf_append(out, f.pre, f.npre);
+		if (f.slash)
+			buf_putc(out, '/');
+		buf_append(out, f.tail, f.ntail);
+		return out->p;
+	}
+	if (!(slow = html_resolve_slow(b, ref)))
+		return NULL;
+	buf_puts(out, slow);
+	free(slow);
+	return out->p;
 }
 
 static bool rel_has(const char *rel, const char *word)
@@ -552,19 +589,22 @@ static bool rel_has(const char *rel, const char *word)
 void html_link_emit(struct html_link_sink *k, const char *href, const char *rel,
 		    bool is_link)
 {
-	char *abs = html_resolve(&k->base, href);
+	const char *abs = resolve_into(&k->base, href, &k->url);
 
 	if (abs && is_link && rel_has(rel, "canonical")) {
-		if (k->canonical && !*k->canonical) {
-			*k->canonical = abs;
-			abs = NULL;
-		}
+		if (k->canonical && !*k->canonical)
+			*k->canonical = xstrdup(abs);
 	} else if (abs &&
 		   (!is_link || rel_has(rel, "next") || rel_has(rel, "prev"))) {
 		k->fn(k->arg, abs, rel);
 		k->count++;
 	}
-	free(abs);
+}
+
+void html_link_sink_release(struct html_link_sink *k)
+{
+	html_base_release(&k->base);
+	buf_release(&k->url);
 }
 
 void html_base_rebase(struct html_base *b, const char *href)
@@ -645,6 +685,6 @@ size_t html_links(htmlDocPtr doc, const char *base_url, size_t max,
 		xmlFree(href);
 	}
 	visit(&k, root, 0);
-	html_base_release(&k.base);
+	html_link_sink_release(&k);
 	return k.count;
 }

@@ -50,11 +50,15 @@ struct html_link_sink {
 	void (*fn)(void *arg, const char *url, const char *rel);
 	void *arg;
 	char **canonical;
+	struct buf url; /* the link being handed out, reused for each */
 };
 /* One element's link: resolved, then kept as the canonical (<link
  * rel=canonical>, the first only), handed out (<a>, <area>, frames,
- * <link rel=next|prev>) or dropped. */
+ * <link rel=next|prev>) or dropped.  The URL fn receives lives only until
+ * fn returns. */
 void html_link_emit(struct html_link_sink *k, const char *href, const char *rel,
 		    bool is_link);
+/* Release the base and the URL buffer. */
+void html_link_sink_release(struct html_link_sink *k);
 
 #endif

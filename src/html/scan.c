@@ -193,7 +193,7 @@ size_t html_scan_links(struct slice utf8, const char *base_url, size_t max,
 					       ? NULL
 					       : s.text.p + s.v[i].rel,
 				       s.v[i].is_link);
-		html_base_release(&k.base);
+		html_link_sink_release(&k);
 	}
 	free(s.v);
 	buf_release(&s.text);

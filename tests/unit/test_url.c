@@ -86,10 +86,28 @@ static void test_canon_custom_list(void **state)
  * it (-1: either). */
 static void expect_same(const char *in, const struct url_rules *r, int accept)
 {
-	const char *why = NULL;
+	const char *why = NULL, *why2 = NULL;
 	char *fast = url_canon_fast(in, r);
 	char *slow = url_canon_slow(in, r, &why);
+	const char *want = fast ? fast : slow;
+	struct buf out = BUF_INIT;
 	char msg[512] = "";
+	int rc;
+
+	/* url_canon_append(): the same URL after what the buffer held */
+	buf_puts(&out, "before");
+	rc = url_canon_append(in, r, &why2, &out);
+	if (want && (rc || out.len != 6 + strlen(want) + 1 ||
+		     memcmp(out.p, "before", 6) ||
+		     memcmp(out.p + 6, want, strlen(want) + 1)))
+		snprintf(msg, sizeof(msg), "append: rc %d, %s", rc, out.p + 6);
+	else if (!want && (rc != ERR_INPUT || out.len != 6 || !why2 ||
+			   strcmp(why, why2)))
+		snprintf(msg, sizeof(msg), "append: rc %d, %s (%s)", rc, out.p,
+			 why2 ? why2 : "-");
+	buf_release(&out);
+	if (*msg)
+		fail_msg("%s: %s", in, msg);
 
 	if (accept == 1 && !fast)
 		snprintf(msg, sizeof(msg), "fast path declined it");
@@ -231,6 +249,27 @@ static void test_canon_fast(void **state)
 	}
 }
 
+/* url_canon_append() under the buffer's cap: nothing appended. */
+static void test_canon_append_limit(void **state)
+{
+	struct buf out = BUF_INIT;
+	const char *why;
+
+	(void)state;
+	buf_init(&out, 24);
+	assert_int_equal(url_canon_append("http://e.com/a", NULL, &why, &out),
+			 0);
+	assert_int_equal(out.len, 15);
+	/* fast path, then slow path: both too long for what is left */
+	assert_int_equal(url_canon_append("http://e.com/abc", NULL, &why, &out),
+			 ERR_LIMIT);
+	assert_int_equal(url_canon_append("HTTP://E.COM/abc", NULL, &why, &out),
+			 ERR_LIMIT);
+	assert_int_equal(out.len, 15);
+	assert_string_equal(out.p, "http://e.com/a");
+	buf_release(&out);
+}
+
 static void test_host_key(void **state)
 {
 	char *k;
@@ -315,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_canon_tracking),
 		cmocka_unit_test(test_canon_custom_list),
 		cmocka_unit_test(test_canon_fast),
+		cmocka_unit_test(test_canon_append_limit),
 		cmocka_unit_test(test_host_key),
 		cmocka_unit_test(test_domain),
 		cmocka_unit_test(test_traps),
