@@ -753,7 +753,8 @@ int store_page_find(struct store *st, const char *url,
 	static const char q[] =
 		"SELECT " CAPTURE_COLS " FROM page p JOIN capture c ON c.id = "
 		"p.capture_id WHERE p.canonical_url = $1 OR p.id IN (SELECT "
-		"page_id FROM capture WHERE url = $1 OR final_url = $1) "
+		"page_id FROM capture WHERE url = $1 OR (final_url = $1 AND "
+		"final_url <> url)) "
 		"ORDER BY c.id DESC LIMIT 1";
 	struct db_arg a[] = {A_TEXT(url)};
 	struct db_rows *r;
