@@ -39,6 +39,7 @@
 #define MAX_HOPS      8
 #define ROBOTS_TTL_MS (24LL * 3600 * 1000)
 #define BATCH_MS      100
+#define CLAIM_IDLE_MS 200
 
 enum robots_state { R_NONE, R_WAIT, R_READY };
 
@@ -136,6 +137,10 @@ struct crawler {
 	struct host **held; /* hosts whose lease we hold */
 	size_t nheld, heldcap;
 	bool want_hosts; /* idle slots and no held host could use them */
+	/* A claim that found no host is not repeated before claim_at,
+	 * unless our own links named a host we do not hold. */
+	int64_t claim_at;
+	bool new_host;
 	int64_t renew_at;
 	size_t inmem;	 /* leased jobs waiting in host queues */
 	int active;	 /* transfers under way */
@@ -551,6 +556,7 @@ static void *committer_main(void *arg)
 	struct crawler *c = arg;
 	struct committer *cm = &c->cm;
 
+	pthread_setname_np(pthread_self(), "patroli-commit");
 	pthread_mutex_lock(&cm->mu);
 	for (;;) {
 		while (!cm->busy && !cm->stop)
@@ -842,7 +848,10 @@ static void pend_settle(struct crawler *c, struct batch *b)
 {
 	for (size_t i = 0; i < b->npend; i++) {
 		if (b->pend[i].added) {
-			host_get(c, b->pend[i].host)->budget_used++;
+			struct host *h = host_get(c, b->pend[i].host);
+
+			h->budget_used++;
+			c->new_host |= !h->held;
 			count_variant(c, b->pend[i].url);
 			c->stats.discovered++;
 			c->lease_empty = false;
@@ -904,7 +913,9 @@ static void renew(struct crawler *c, int64_t wall)
 /* Top up each held host's queue; give back hosts with nothing left. */
 static bool lease_held(struct crawler *c, int64_t wall)
 {
-	int target = MAX(4, c->o->per_host * 2);
+	/* Each lease is a transaction of its own: enough URLs for four
+	 * rounds of the host's connections, topped up at half. */
+	int target = MAX(8, c->o->per_host * 4);
 	bool got = false;
 	size_t k = 0;
 
@@ -961,14 +972,20 @@ static void maybe_lease(struct crawler *c)
 	wall = time_now_ms();
 	renew(c, wall);
 	got = lease_held(c, wall);
-	if ((c->want_hosts || !c->nheld) &&
+	/* A claim reads every queued row of the run: on one big host, held
+	 * and momentarily out of leased URLs, asking every 5 ms was a
+	 * quarter of this thread's time and never found anything. */
+	if ((!c->nheld ||
+	     (c->want_hosts && (now >= c->claim_at || c->new_host))) &&
 	    c->nheld < (size_t)c->o->concurrency * 4) {
 		size_t before = c->nheld;
 		int room = free_slots(c);
 
+		c->new_host = false;
 		store_hosts_claim(st(c), c->run, c->o->owner,
 				  MAX(1, MIN(room, 2)), wall,
 				  wall + c->o->lease_ms, on_claim, c, NULL);
+		c->claim_at = c->nheld > before ? 0 : now + CLAIM_IDLE_MS;
 		if (c->nheld > before)
 			got |= lease_held(c, wall);
 	}

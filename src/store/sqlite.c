@@ -76,6 +76,7 @@ static void *ckpt_main(void *arg)
 {
 	struct ckpt *ck = arg;
 
+	pthread_setname_np(pthread_self(), "patroli-ckpt");
 	pthread_mutex_lock(&ck->mu);
 	for (;;) {
 		while (!ck->want && !ck->stop)
