@@ -320,6 +320,10 @@ bool html_is_html(const char *content_type)
 
 /* ---- links ----------------------------------------------------------- */
 
+/* Longer references (and bases) are left to curl (which has its own,
+ * larger cap). */
+#define FAST_MAX 65536
+
 /*
  * Every link is resolved against the base.  curl's URL API is the
  * reference (the same parser canonicalises later, so both agree on what a
@@ -337,13 +341,37 @@ bool html_is_html(const char *content_type)
  * fragment), so a base with '#' gets no fast path, nor one with a byte
  * that curl would change when it parses the joined URL again.  A path
  * with an empty segment ("//") gets none for path-relative references:
- * curl's concatenation loses a slash of "http://h//" + "x". */
+ * curl's concatenation loses a slash of "http://h//" + "x".  `p` is where
+ * the authority of s ends.  Returns where the path ends, or NULL for no
+ * fast path. */
+static const char *base_cut(struct html_base *b, const char *s, const char *p)
+{
+	size_t i, dir = 0;
+	bool empty = false;
+
+	if (*p != '/')
+		return NULL;
+	for (i = (size_t)(p - s); s[i] && s[i] != '?'; i++) {
+		if (s[i] == '/') {
+			if (dir && urlsyn_dotseg(s + dir, s + i))
+				return NULL;
+			empty |= dir == i;
+			dir = i + 1;
+		} else if (!urlsyn_pchar((unsigned char)s[i])) {
+			return NULL;
+		}
+	}
+	if (urlsyn_dotseg(s + dir, s + i))
+		return NULL;
+	b->origin_len = (size_t)(p - s);
+	b->dir_len = empty ? 0 : dir;
+	return s + i;
+}
+
 static void base_fast(struct html_base *b)
 {
 	char *s = NULL;
 	const char *h, *p;
-	size_t i, dir = 0;
-	bool empty = false;
 
 	free(b->url);
 	b->url = NULL;
@@ -359,28 +387,69 @@ static void base_fast(struct html_base *b)
 	if (*p == ':')
 		for (p++; *p >= '0' && *p <= '9'; p++)
 			;
-	if (*p != '/')
-		goto out;
-	for (i = (size_t)(p - s); s[i] && s[i] != '?'; i++) {
-		if (s[i] == '/') {
-			if (dir && urlsyn_dotseg(s + dir, s + i))
-				goto out;
-			empty |= dir == i;
-			dir = i + 1;
-		} else if (!urlsyn_pchar((unsigned char)s[i])) {
-			goto out;
-		}
-	}
-	if (urlsyn_dotseg(s + dir, s + i))
-		goto out;
-	b->url = xstrndup(s, dir);
-	b->origin_len = (size_t)(p - s);
-	b->dir_len = empty ? 0 : dir;
+	if (base_cut(b, s, p))
+		b->url = xstrdup(s);
 out:
 	curl_free(s);
 }
 
-int html_base_init(struct html_base *b, const char *base_url)
+/*
+ * Most bases are the crawler's own URLs, which curl accepts and gives
+ * back byte for byte: lower-case http(s), a simple lower-case host
+ * (url_syntax.h), no port or one in normal form that is not the scheme's
+ * default, a path of bytes curl keeps without dot segments, no query or a
+ * non-empty one of such bytes, no fragment.  For those the fast path's
+ * pieces are cut from the URL as given, and curl parses it only when a
+ * link needs the slow path (base_curl()): two curl calls and their
+ * allocations fewer per page.
+ */
+static bool base_verbatim(struct html_base *b, const char *url)
+{
+	const char *h = urlsyn_authority(url), *p, *end;
+	unsigned port;
+	size_t n;
+
+	if (!h || !(n = urlsyn_host(h)))
+		return false;
+	p = h + n;
+	if (*p == ':') {
+		if (!(n = urlsyn_port(p + 1, &port)) ||
+		    port == (h - url == 7 ? 80u : 443u))
+			return false;
+		p += 1 + n;
+	}
+	if (!(end = base_cut(b, url, p)))
+		return false;
+	if (*end == '?') {
+		if (!*++end)
+			return false; /* curl drops a bare '?' */
+		for (; *end; end++)
+			if (!urlsyn_qchar((unsigned char)*end))
+				return false;
+	}
+	if (end - url > FAST_MAX)
+		return false;
+	b->url = xstrdup(url);
+	return true;
+}
+
+/* The base as a curl handle, made now if html_base_init() did without. */
+static CURLU *base_curl(const struct html_base *b)
+{
+	CURLU *u;
+
+	if (b->u)
+		return curl_url_dup(b->u);
+	/* accepted: base_verbatim() only takes what curl takes */
+	if ((u = curl_url()) &&
+	    curl_url_set(u, CURLUPART_URL, b->url, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		u = NULL;
+	}
+	return u;
+}
+
+int html_base_init_curl(struct html_base *b, const char *base_url)
 {
 	*b = (struct html_base){.u = curl_url()};
 	if (!b->u ||
@@ -393,8 +462,19 @@ int html_base_init(struct html_base *b, const char *base_url)
 	return 0;
 }
 
+int html_base_init(struct html_base *b, const char *base_url)
+{
+	*b = (struct html_base){0};
+	if (base_verbatim(b, base_url))
+		return 0;
+	*b = (struct html_base){0};
+	return html_base_init_curl(b, base_url);
+}
+
 void html_base_set(struct html_base *b, const char *abs)
 {
+	if (!b->u && !(b->u = base_curl(b)))
+		return;
 	/* curl keeps the handle as it was when it refuses a URL; whatever
 	 * it holds now, the fast path follows it */
 	curl_url_set(b->u, CURLUPART_URL, abs, 0);
@@ -410,10 +490,11 @@ void html_base_release(struct html_base *b)
 
 char *html_resolve_slow(const struct html_base *b, const char *ref)
 {
-	CURLU *u = curl_url_dup(b->u);
+	CURLU *u = base_curl(b);
 	char *out = NULL, *res = NULL;
 
-	if (curl_url_set(u, CURLUPART_URL, ref,
+	if (u &&
+	    curl_url_set(u, CURLUPART_URL, ref,
 			 CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) ==
 		    CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
@@ -462,9 +543,6 @@ static size_t simple_tail(const char *p, bool relative)
 	}
 	return (size_t)(s - p);
 }
-
-/* Longer references are left to curl (which has its own, larger cap). */
-#define FAST_MAX 65536
 
 /* A fast resolution: pre[0, npre), then "/" when slash, then tail[0,
  * ntail). */

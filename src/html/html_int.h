@@ -16,17 +16,24 @@
 
 #include <curl/curl.h>
 
-/* A document's base, parsed once per document. */
+/* A document's base, parsed once per document (by curl only when needed:
+ * see html_base_init()). */
 struct html_base {
-	CURLU *u;	   /* the base, for the slow path */
+	CURLU *u;	   /* the base, for the slow path; NULL: not parsed
+			      yet (then url is the base as given) */
 	char *url;	   /* curl's form of it; NULL: no fast path */
 	size_t origin_len; /* "scheme://host[:port]" */
 	size_t dir_len;	   /* through the last '/' of the path */
 };
 
 /* Parse `base_url` (curl's rules, as before: no encoding, supported schemes
- * only).  0, or ERR_INPUT when curl refuses it (then nothing to release). */
+ * only).  0, or ERR_INPUT when curl refuses it (then nothing to release).
+ * A URL curl would give back as it is (plain http(s), as the crawler's
+ * own URLs are) is not handed to curl until a link needs the slow path;
+ * the results are those of html_base_init_curl() either way. */
 int html_base_init(struct html_base *b, const char *base_url);
+/* The same through curl at once: the reference for the tests. */
+int html_base_init_curl(struct html_base *b, const char *base_url);
 /* Replace the base by the absolute URL `abs` (a <base href>); on a URL curl
  * refuses the base stays as it was. */
 void html_base_set(struct html_base *b, const char *abs);

@@ -438,10 +438,138 @@ static void test_links_walk(void **state)
 	html_free(doc);
 }
 
+/* html_base_init() leaves curl out for plain bases: everything must be as
+ * through curl at once (html_base_init_curl), and a base it did not parse
+ * must be one curl gives back byte for byte. */
+static void same_base(const char *base)
+{
+	static const char *const refs[] = {
+		"x.html",
+		"/r/s.html",
+		"../up/x",
+		"?q=1",
+		"#frag",
+		"//other.example/p",
+		"http://o.example:8080/a?b=c",
+		"sp ace.html",
+		"%7Euser/",
+		"./a/./b/../c",
+		"mailto:x@y",
+		"",
+		"HTTP://UP.EXAMPLE/",
+		"a:b",
+	};
+	struct html_base lazy, eager;
+	int rc1 = html_base_init(&lazy, base);
+	int rc2 = html_base_init_curl(&eager, base);
+
+	assert_int_equal(rc1, rc2);
+	if (rc1)
+		return;
+	if (!lazy.u) {
+		CURLU *u = curl_url();
+		char *s = NULL;
+
+		assert_int_equal(curl_url_set(u, CURLUPART_URL, base, 0),
+				 CURLUE_OK);
+		assert_int_equal(curl_url_get(u, CURLUPART_URL, &s, 0),
+				 CURLUE_OK);
+		if (strcmp(s, base))
+			fail_msg("base %s: curl gives %s back", base, s);
+		curl_free(s);
+		curl_url_cleanup(u);
+	}
+	assert_int_equal(!lazy.url, !eager.url);
+	if (lazy.url) {
+		assert_int_equal(lazy.origin_len, eager.origin_len);
+		assert_int_equal(lazy.dir_len, eager.dir_len);
+		assert_memory_equal(lazy.url, eager.url,
+				    MAX(lazy.origin_len, lazy.dir_len));
+	}
+	for (size_t i = 0; i < ARRAY_LEN(refs); i++) {
+		char *a = html_resolve(&lazy, refs[i]);
+		char *b = html_resolve(&eager, refs[i]);
+		char *c = html_resolve_slow(&lazy, refs[i]);
+
+		if ((a || b) && (!a || !b || strcmp(a, b)))
+			fail_msg("base %s, ref %s: %s, through curl %s", base,
+				 refs[i], a ? a : "-", b ? b : "-");
+		if ((a || c) && (!a || !c || strcmp(a, c)))
+			fail_msg("base %s, ref %s: %s, slow %s", base, refs[i],
+				 a ? a : "-", c ? c : "-");
+		free(a);
+		free(b);
+		free(c);
+	}
+	/* a <base href> on top */
+	html_base_rebase(&lazy, "/new/dir/");
+	html_base_rebase(&eager, "/new/dir/");
+	for (size_t i = 0; i < ARRAY_LEN(refs); i++) {
+		char *a = html_resolve(&lazy, refs[i]);
+		char *b = html_resolve(&eager, refs[i]);
+
+		if ((a || b) && (!a || !b || strcmp(a, b)))
+			fail_msg("base %s rebased, ref %s: %s, through curl %s",
+				 base, refs[i], a ? a : "-", b ? b : "-");
+		free(a);
+		free(b);
+	}
+	html_base_release(&lazy);
+	html_base_release(&eager);
+}
+
+static void test_base_lazy(void **state)
+{
+	static const char *const bases[] = {
+		"http://h.com/a/b.html",
+		"https://shop.example.co.id/produk/abc-123",
+		"http://127.0.0.1:18080/p/11/11305.html",
+		"http://127.0.0.1:8000/",
+		"http://e.com:80/a",
+		"https://e.com:443/a",
+		"http://e.com:443/a",
+		"http://e.com:080/a",
+		"http://e.com:65535/x/",
+		"http://e.com:65536/x/",
+		"http://e.com/a?q=1&r=2",
+		"http://e.com/a?",
+		"http://e.com/a?q=1#f",
+		"http://e.com/a#f",
+		"http://e.com/a?q=%20",
+		"http://e.com/a?q= x",
+		"http://e.com",
+		"http://e.com?x=1",
+		"http://e.com//a/b",
+		"http://e.com/a//b",
+		"http://e.com/./a",
+		"http://e.com/a/../b",
+		"http://e.com/a/..",
+		"http://e.com/%7Ex/",
+		"http://E.com/a",
+		"HTTP://e.com/a",
+		"http://1.2.3/a",
+		"http://0x7f.1/a",
+		"http://01.2.3.4/a",
+		"http://xn--bcher-kva.example/a",
+		"http://user@e.com/a",
+		"http://e.com/a b",
+		"http://e.com/\xc3\xa9",
+		"ftp://e.com/a",
+		"mailto:x@y",
+		"not a url",
+		"",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(bases); i++)
+		same_base(bases[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolve_table),
+		cmocka_unit_test(test_base_lazy),
 		cmocka_unit_test(test_resolve_bytes),
 		cmocka_unit_test(test_links_walk),
 		cmocka_unit_test(test_corpus_links),
