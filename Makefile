@@ -13,7 +13,7 @@
 CC      ?= cc
 PKGS    := libcurl sqlite3 libpq libxml-2.0 jansson libcrypto libpsl zlib \
            libbrotlidec libmicrohttpd libpcre2-8 libhs libutf8proc xlsxwriter \
-           cairo pangocairo libgvc libdeflate
+           cairo pangocairo libgvc libisal
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
