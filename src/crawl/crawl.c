@@ -678,12 +678,14 @@ static void batch_maybe_commit(struct crawler *c, bool force)
 {
 	struct committer *cm = &c->cm;
 	bool idle = committer_reap(c, false);
+	bool due = force || c->batch >= c->batch_max ||
+		   time_mono_ms() - c->batch_at >= BATCH_MS;
 
-	if (!c->batch_open || !(force || c->batch >= c->batch_max ||
-				time_mono_ms() - c->batch_at >= BATCH_MS))
+	if (!c->batch_open)
 		return;
 	if (!cm->started) {
-		batch_commit(c);
+		if (due)
+			batch_commit(c);
 		return;
 	}
 	if (!idle) {
@@ -692,9 +694,11 @@ static void batch_maybe_commit(struct crawler *c, bool force)
 		int writing = cm->busy ? cm->b.n : 0;
 		pthread_mutex_unlock(&cm->mu);
 		if (!force && c->batch + writing < c->batch_max)
-			return;
+			return; /* its turn comes when the committer is idle */
 		committer_reap(c, true);
 	}
+	if (!due)
+		return;
 	pthread_mutex_lock(&cm->mu);
 	batch_take(c, &cm->b);
 	cm->busy = true;
