@@ -126,6 +126,7 @@ struct crawler {
 	const struct crawl_opts *o;
 	int64_t run;
 	CURLM *multi;
+	struct fetcher *fx; /* its transfers */
 	struct warc_writer *warc;
 	struct digest *dg; /* the evidence thread: owns warc while running */
 	int inpipe;	   /* exchanges pushed to it and not yet back */
@@ -294,7 +295,7 @@ static void job_free(struct crawler *c, struct job *j)
 {
 	if (!j)
 		return;
-	fetch_release(c->multi, &j->f);
+	fetch_release(c->fx, &j->f);
 	exchange_release(&j->x);
 	free(j->end_canon);
 	free(j->end_why);
@@ -426,7 +427,7 @@ static void write_outcome(struct crawler *c, struct job *j)
 static void defer(struct crawler *c, struct job *j, enum job_end end,
 		  const char *canon, const char *why)
 {
-	fetch_release(c->multi, &j->f);
+	fetch_release(c->fx, &j->f);
 	exchange_release(&j->x);
 	j->end = end;
 	j->end_canon = canon ? xstrdup(canon) : NULL;
@@ -1001,7 +1002,7 @@ static void maybe_lease(struct crawler *c)
 
 static int start_job(struct crawler *c, struct job *j)
 {
-	if (fetch_start(c->multi, &j->f, j->cur, c->o, j))
+	if (fetch_start(c->fx, &j->f, j->cur, j))
 		return ERR_FAIL;
 	c->active++;
 	j->anext = c->act;
@@ -1398,7 +1399,7 @@ static bool follow_redirect(struct crawler *c, struct job *j,
 	}
 	free(j->cur);
 	j->cur = next;
-	fetch_release(c->multi, &j->f);
+	fetch_release(c->fx, &j->f);
 	host_push(c, host_get(c, key), j, true);
 	free(key);
 	return true;
@@ -1818,10 +1819,12 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	 * holds, and ours leave it as each transfer ends; without this it
 	 * would close kept-alive connections and open new ones. */
 	curl_multi_setopt(c.multi, CURLMOPT_MAXCONNECTS, (long)o->concurrency);
+	c.fx = fetcher_new(c.multi, o);
 	if (start_digest(&c) || committer_start(&c)) {
 		if (c.dg)
 			digest_stop(c.dg);
 		crawler_release(&c);
+		fetcher_free(c.fx);
 		curl_multi_cleanup(c.multi);
 		warc_writer_close(c.warc);
 		return ERR_FAIL;
@@ -1859,6 +1862,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	if (warc_writer_close(c.warc))
 		rc = ERR_FAIL;
 	crawler_release(&c);
+	fetcher_free(c.fx);
 	curl_multi_cleanup(c.multi);
 	c.stats.limit_reached = c.limit;
 	c.stats.seconds = (double)(time_mono_ms() - t0) / 1000.0;

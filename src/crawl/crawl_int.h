@@ -17,7 +17,6 @@ struct fetch {
 	size_t head_len; /* bytes of resp that are head */
 	int64_t max_body;
 	bool over_cap; /* the body cap stopped the transfer */
-	struct curl_slist *hdrs;
 	char errbuf[CURL_ERROR_SIZE];
 };
 struct fetch_result {
@@ -29,13 +28,22 @@ struct fetch_result {
 	double seconds;
 };
 
+/* The transfers of one crawl on multi handle `m`: the request headers they
+ * all send, and finished easy handles kept for the next transfers (a new
+ * handle per transfer was an allocation and initialisation of libcurl's
+ * whole per-transfer state every time).  Holds `o` and `m`, does not own
+ * them; free it after every fetch was released, before `m`. */
+struct fetcher;
+struct fetcher *fetcher_new(CURLM *m, const struct crawl_opts *o);
+void fetcher_free(struct fetcher *fx);
 /* Set up and add a transfer; `priv` is returned by the multi handle. */
-int fetch_start(CURLM *m, struct fetch *f, const char *url,
-		const struct crawl_opts *o, void *priv);
+int fetch_start(struct fetcher *fx, struct fetch *f, const char *url,
+		void *priv);
 /* Read the outcome of a finished transfer. */
 void fetch_result(struct fetch *f, CURLcode code, struct fetch_result *r);
-/* Remove from the multi handle and free everything but the struct. */
-void fetch_release(CURLM *m, struct fetch *f);
+/* Remove from the multi handle, keep the easy handle for reuse and free
+ * everything else but the struct. */
+void fetch_release(struct fetcher *fx, struct fetch *f);
 
 /* ---- sitemap.c ------------------------------------------------------- */
 /* Is this response a sitemap (XML urlset/sitemapindex, maybe gzipped)? If

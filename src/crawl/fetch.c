@@ -12,6 +12,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct fetcher {
+	CURLM *multi;
+	const struct crawl_opts *o;
+	struct curl_slist *hdrs;
+	CURL **idle; /* reset, ready for the next transfer */
+	size_t nidle, cap;
+};
+
+struct fetcher *fetcher_new(CURLM *m, const struct crawl_opts *o)
+{
+	struct fetcher *fx = xcalloc(1, sizeof(*fx));
+
+	fx->multi = m;
+	fx->o = o;
+	fx->hdrs = curl_slist_append(NULL, "Accept: text/html,application/"
+					   "xhtml+xml,application/xml;q=0.9,"
+					   "*/*;q=0.8");
+	fx->hdrs = curl_slist_append(fx->hdrs, "Accept-Encoding: gzip, "
+					       "deflate, br");
+	fx->hdrs = curl_slist_append(fx->hdrs, "Accept-Language: id-ID,id;"
+					       "q=0.9,en;q=0.5");
+	if (!fx->hdrs)
+		die("curl_slist_append: out of memory");
+	return fx;
+}
+
+void fetcher_free(struct fetcher *fx)
+{
+	if (!fx)
+		return;
+	for (size_t i = 0; i < fx->nidle; i++)
+		curl_easy_cleanup(fx->idle[i]);
+	free(fx->idle);
+	curl_slist_free_all(fx->hdrs);
+	free(fx);
+}
+
 static size_t on_header(char *p, size_t size, size_t n, void *arg)
 {
 	struct fetch *f = arg;
@@ -55,10 +92,11 @@ static int on_debug(CURL *h, curl_infotype type, char *p, size_t n, void *arg)
 	return 0;
 }
 
-int fetch_start(CURLM *m, struct fetch *f, const char *url,
-		const struct crawl_opts *o, void *priv)
+int fetch_start(struct fetcher *fx, struct fetch *f, const char *url,
+		void *priv)
 {
-	CURL *e = curl_easy_init();
+	const struct crawl_opts *o = fx->o;
+	CURL *e = fx->nidle ? fx->idle[--fx->nidle] : curl_easy_init();
 
 	if (!e)
 		die("curl_easy_init failed");
@@ -70,16 +108,9 @@ int fetch_start(CURLM *m, struct fetch *f, const char *url,
 	f->max_body = o->max_body;
 	f->over_cap = false;
 	f->errbuf[0] = '\0';
-	f->hdrs = curl_slist_append(NULL, "Accept: text/html,application/"
-					  "xhtml+xml,application/xml;q=0.9,"
-					  "*/*;q=0.8");
-	f->hdrs = curl_slist_append(f->hdrs, "Accept-Encoding: gzip, deflate, "
-					     "br");
-	f->hdrs = curl_slist_append(f->hdrs,
-				    "Accept-Language: id-ID,id;q=0.9,en;q=0.5");
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, priv);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->hdrs);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, fx->hdrs);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
@@ -101,8 +132,8 @@ int fetch_start(CURLM *m, struct fetch *f, const char *url,
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, (long)o->low_speed_bytes);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)o->low_speed_secs);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
-	if (curl_multi_add_handle(m, e) != CURLM_OK) {
-		fetch_release(NULL, f);
+	if (curl_multi_add_handle(fx->multi, e) != CURLM_OK) {
+		fetch_release(fx, f);
 		return log_fail("%s: cannot start transfer", url);
 	}
 	return 0;
@@ -127,16 +158,21 @@ void fetch_result(struct fetch *f, CURLcode code, struct fetch_result *r)
 	r->seconds = t;
 }
 
-void fetch_release(CURLM *m, struct fetch *f)
+void fetch_release(struct fetcher *fx, struct fetch *f)
 {
 	if (f->easy) {
-		if (m)
-			curl_multi_remove_handle(m, f->easy);
-		curl_easy_cleanup(f->easy);
+		curl_multi_remove_handle(fx->multi, f->easy);
+		/* as many as can be under way at once are worth keeping */
+		if (fx->nidle < (size_t)fx->o->concurrency) {
+			curl_easy_reset(f->easy);
+			fx->idle = xgrow(fx->idle, &fx->cap, fx->nidle + 1,
+					 sizeof(*fx->idle));
+			fx->idle[fx->nidle++] = f->easy;
+		} else {
+			curl_easy_cleanup(f->easy);
+		}
 	}
-	curl_slist_free_all(f->hdrs);
 	buf_release(&f->req);
 	buf_release(&f->resp);
 	f->easy = NULL;
-	f->hdrs = NULL;
 }
