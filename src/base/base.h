@@ -111,6 +111,8 @@ void time_rfc3339_ms(int64_t ms, char out[32]);
 /* ---- hashing ------------------------------------------------------------ */
 #define SHA256_HEX_LEN 64
 /* out receives 64 lower-case hex digits and a NUL. */
+/* SHA-256 of p[0..n), raw and in lower-case hex.  Thread-safe. */
+void sha256(const void *p, size_t n, unsigned char out[32]);
 void sha256_hex(const void *p, size_t n, char out[SHA256_HEX_LEN + 1]);
 void hex_encode(const unsigned char *in, size_t n, char *out);
 /* Base32 (RFC 4648, no padding needed for 20-byte SHA-1) for WARC digests. */

@@ -80,12 +80,9 @@ void warc_sha256_label(const unsigned char md[32], struct buf *out)
 
 void warc_digest_label(const void *p, size_t n, struct buf *out)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
+	unsigned char md[32];
 
-	if (!EVP_Digest(p ? p : "", n, md, &len, EVP_sha256(), NULL) ||
-	    len != 32)
-		die("EVP_Digest(sha256) failed");
+	sha256(p, n, md);
 	warc_sha256_label(md, out);
 }
 
