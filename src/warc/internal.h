@@ -2,7 +2,7 @@
  * internal.h - what writer.c and reader.c share and nobody else needs:
  * the one definition of "the payload of a record block", so that the
  * digest the writer records and the digest the verifier recomputes can
- * never drift apart.
+ * never drift apart; and one hook for the tests (test_warc.c).
  */
 #ifndef PATROLI_WARC_INTERNAL_H
 #define PATROLI_WARC_INTERNAL_H
@@ -29,5 +29,11 @@ int warc_block_payload(struct slice block, enum warc_msg kind, struct buf *tmp,
 void warc_digest_label(const void *p, size_t n, struct buf *out);
 /* The same label for a SHA-256 already computed. */
 void warc_sha256_label(const unsigned char md[32], struct buf *out);
+
+/* Tests only: when nonzero, igzip gets at most this many bytes of room for
+ * a member, so that the writer's fallback to stored blocks (which the
+ * generous room makes unreachable otherwise) can be exercised.  Set it
+ * before any thread writes; 0 in production. */
+extern size_t warc_gzip_room_cap;
 
 #endif

@@ -181,9 +181,43 @@ struct warc_written {
  * file has reached max_file.  Both records always land in the same file.
  * ERR_INPUT for an empty response or a URL/IP unfit for a header; ERR_FAIL
  * on I/O errors, after which the writer refuses further writes (the
- * partial member is cut off the file when possible). */
+ * partial members are cut off the file when possible).  The same as
+ * warc_fetch_prepare(), warc_fetch_append(), warc_prepared_free(). */
 int warc_write_fetch(struct warc_writer *w, const struct warc_fetch *f,
 		     struct warc_written *out);
+
+/* A fetch in two steps, for threads that share a writer: hashing and
+ * compressing (nearly all the work) in each calling thread, and only the
+ * append one thread at a time.
+ *
+ * warc_fetch_prepare() builds both records, hashes them and compresses
+ * each into its gzip member.  It is thread-safe: any number of threads
+ * may prepare at once, also while another appends, as long as `w` stays
+ * open.  It reads nothing of `f` afterwards.  On 0, *out is the prepared
+ * fetch; on error (ERR_INPUT as above, ERR_FAIL for a record too large to
+ * compress) *out is NULL and nothing is written.  The work uses the
+ * calling thread's compressor state and spare buffers (kept between
+ * calls, freed when the thread exits).
+ *
+ * warc_fetch_append() writes a prepared fetch: rotates when due, checks
+ * the writer has not failed, and write()s both members at once at the end
+ * of the current file, filling *out as warc_write_fetch() does.  One
+ * caller at a time per writer (as for every other call on it but
+ * prepare).  Records may be appended in any order and after any number
+ * of other appends: a prepared record names the file's warcinfo record,
+ * and when the file changed since it was prepared (a rotation) the
+ * append compresses it again with the new file's id.  A prepared fetch is
+ * appended at most once; a second append is refused (ERR_INPUT).
+ *
+ * warc_prepared_free() releases it, appended or not, on any thread (NULL
+ * is a no-op); its buffers become that thread's spare unless they are
+ * large. */
+struct warc_prepared;
+int warc_fetch_prepare(struct warc_writer *w, const struct warc_fetch *f,
+		       struct warc_prepared **out);
+int warc_fetch_append(struct warc_writer *w, struct warc_prepared *p,
+		      struct warc_written *out);
+void warc_prepared_free(struct warc_prepared *p);
 
 /* A `resource` record: bytes that are not an HTTP exchange (a screenshot,
  * a rendered DOM).  out->offset/length/response_id describe it;

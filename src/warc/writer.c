@@ -20,6 +20,23 @@
  *    O_EXCL; a file that a crashed process left behind is never touched.
  *    The response and request of one fetch always land in the same file;
  *    rotation happens between fetches once a file reaches max_file.
+ *  - A fetch is written in two steps (warc.h): warc_fetch_prepare() builds
+ *    its two records, hashes them and compresses each into its member in
+ *    the calling thread, without a lock; warc_fetch_append() only picks
+ *    the file and offset, rotates when due and write()s both members in
+ *    one call.  Hashing and compressing are nearly all of a record's CPU,
+ *    so the crawler's evidence threads overlap on them and queue only for
+ *    the write.  The one thing in a record that depends on the file is its
+ *    WARC-Warcinfo-ID: prepare copies the current file's id (under a mutex
+ *    of its own, as a rotation may be replacing it), and an append that
+ *    finds the file changed since (a rotation, once per GiB) writes the
+ *    new id over the old one (ids have a fixed length) and compresses the
+ *    members again.  Offsets, file and rotation are decided by the append
+ *    alone.  warcinfo and resource records take the same path.
+ *  - The compressor state (~365 KB of hash table, token and level buffer)
+ *    is per thread, made on first use and freed when the thread exits;
+ *    so is one spare prepared object, whose buffers the next prepare on
+ *    that thread reuses unless a big page made them large.
  *  - Record ids are random v4 UUIDs from getrandom(2) (the kernel CSPRNG
  *    that /dev/urandom reads), so ids from parallel crawlers never clash.
  *    The bytes come from a per-thread buffer that one getrandom() call
@@ -59,17 +76,30 @@ struct warc_writer {
 	unsigned seq;
 	bool dir_synced;
 	bool failed; /* an I/O error happened; refuse further writes */
+	/* The current file's warcinfo record.  Prepare reads it from other
+	 * threads while an append may be rotating, hence the mutex; the
+	 * appending caller itself may read it without. */
+	pthread_mutex_t id_mu;
 	char warcinfo_id[WARC_ID_LEN];
-	/* One igzip stream and level buffer for every member: together they
-	 * hold ~360 KB of match-finder state (hash table, token buffer),
-	 * which would otherwise be allocated per record. */
-	struct isal_zstream *gz;
-	unsigned char *gz_level_buf;
-	/* igzip compresses one contiguous buffer, so the record (head,
-	 * block, CRLF CRLF) is copied into `in` first; a memcpy costs little
-	 * next to compressing.  Both buffers are reused across records. */
+};
+
+/* One to two records, each as it will be inflated from its member (head,
+ * block, CRLF CRLF) in `in` and compressed in `out`, back to back: the
+ * append writes out[0..out_len) in one piece. */
+#define MAX_RECORDS 2
+struct warc_prepared {
 	unsigned char *in, *out;
 	size_t in_cap, out_cap;
+	size_t in_len, out_len;
+	int nrec;
+	struct {
+		size_t in_off, in_len, out_len;
+		size_t info_at; /* WARC-Warcinfo-ID value in `in`; 0 = none */
+	} rec[MAX_RECORDS];
+	/* The warcinfo id the heads name; "" when they name none. */
+	char warcinfo_id[WARC_ID_LEN];
+	bool appended;
+	struct warc_written res; /* all but file, offsets and lengths */
 };
 
 /* The crawler compresses every page it fetches.  Measured on 2026-11-29
@@ -116,11 +146,16 @@ static void reserve(unsigned char **p, size_t *cap, size_t n)
 	*cap = n;
 }
 
-/* Drop a buffer a huge record grew, so that one rare large page does not
- * pin its size in memory for the rest of the crawl. */
-static void shrink(unsigned char **p, size_t *cap)
+/* A thread's spare buffers larger than this are dropped when its prepared
+ * fetch is freed, so that one rare big page does not pin its size in
+ * every evidence thread for the rest of the crawl.  Bench pages are 5-20
+ * KB and most real ones well under a megabyte; a page of several pays a
+ * fresh allocation, little next to hashing and compressing it. */
+#define KEEP_MAX ((size_t)2 << 20)
+
+static void shrink(unsigned char **p, size_t *cap, size_t max)
 {
-	if (*cap <= (8u << 20))
+	if (*cap <= max)
 		return;
 	free(*p);
 	*p = NULL;
@@ -203,6 +238,80 @@ static bool ip_safe(const char *s)
 	return strspn(s, "0123456789abcdefABCDEF.:") == n;
 }
 
+/* What a thread keeps between records (see the design notes). */
+struct thread_state {
+	struct isal_zstream *gz; /* NULL until the thread compresses */
+	unsigned char *gz_level_buf;
+	struct warc_prepared *spare;
+};
+static pthread_key_t ts_key;
+static pthread_once_t ts_once = PTHREAD_ONCE_INIT;
+
+static void prepared_destroy(struct warc_prepared *p)
+{
+	if (!p)
+		return;
+	free(p->in);
+	free(p->out);
+	free(p);
+}
+
+/* Runs when a thread exits. */
+static void ts_free(void *arg)
+{
+	struct thread_state *t = arg;
+
+	free(t->gz);
+	free(t->gz_level_buf);
+	prepared_destroy(t->spare);
+	free(t);
+}
+
+static void ts_init(void)
+{
+	int rc = pthread_key_create(&ts_key, ts_free);
+
+	if (rc)
+		die("pthread_key_create: %s", strerror(rc));
+}
+
+static struct thread_state *ts_get(void)
+{
+	struct thread_state *t;
+
+	pthread_once(&ts_once, ts_init);
+	t = pthread_getspecific(ts_key);
+	if (!t) {
+		t = xcalloc(1, sizeof(*t));
+		if (pthread_setspecific(ts_key, t))
+			die("pthread_setspecific failed");
+	}
+	return t;
+}
+
+/* The thread's spare, emptied, or a new one. */
+static struct warc_prepared *prepared_new(void)
+{
+	struct thread_state *t = ts_get();
+	struct warc_prepared *p = t->spare;
+	unsigned char *in, *out;
+	size_t in_cap, out_cap;
+
+	if (!p)
+		return xcalloc(1, sizeof(*p));
+	t->spare = NULL;
+	in = p->in;
+	out = p->out;
+	in_cap = p->in_cap;
+	out_cap = p->out_cap;
+	memset(p, 0, sizeof(*p));
+	p->in = in;
+	p->out = out;
+	p->in_cap = in_cap;
+	p->out_cap = out_cap;
+	return p;
+}
+
 /* Bad arguments from the caller: logged, and told apart from I/O errors. */
 PRINTF_LIKE(1, 2) static int input_error(const char *fmt, ...)
 {
@@ -226,6 +335,19 @@ static void field_digest(struct buf *b, const char *name, struct slice data)
 	buf_printf(b, "%s: ", name);
 	warc_digest_label(data.p, data.n, b);
 	buf_puts(b, "\r\n");
+}
+
+/* Where the value of the WARC-Warcinfo-ID field goes in the head; the
+ * append may replace it there (see the design notes). */
+static size_t field_warcinfo(struct buf *h, const char *id)
+{
+	size_t at;
+
+	buf_puts(h, "WARC-Warcinfo-ID: ");
+	at = h->len;
+	buf_puts(h, id);
+	buf_puts(h, "\r\n");
+	return at;
 }
 
 /* Room for the member of n input bytes.  igzip's stateless call falls
@@ -275,34 +397,128 @@ static size_t gzip_stored(const unsigned char *in, size_t n, unsigned char *out)
 	return (size_t)(p + 8 - out);
 }
 
-/* Compress w->in[0..n) into w->out (gzip_room(n) bytes) as one gzip
- * member; returns its size. */
-static size_t gzip_member(struct warc_writer *w, size_t n)
+size_t warc_gzip_room_cap;
+
+/* Compress in[0..n) into out (gzip_room(n) bytes) as one gzip member with
+ * the calling thread's compressor; returns its size.  `what` names the
+ * record in messages (not w->path: prepare runs while an append may be
+ * rotating). */
+static size_t gzip_member(const unsigned char *in, size_t n, unsigned char *out,
+			  const char *what)
 {
-	struct isal_zstream *s = w->gz;
+	struct thread_state *t = ts_get();
+	size_t room = gzip_room(n);
+	struct isal_zstream *s;
 	int rc;
 
+	if (!t->gz) {
+		t->gz = xcalloc(1, sizeof(*t->gz));
+		t->gz_level_buf = xmalloc(WARC_GZIP_LEVEL_BUF);
+	}
+	s = t->gz;
+	if (warc_gzip_room_cap && room > warc_gzip_room_cap)
+		room = warc_gzip_room_cap;
 	/* stateless_init only resets fields; the state's memory is kept */
 	isal_deflate_stateless_init(s);
 	s->level = WARC_GZIP_LEVEL;
-	s->level_buf = w->gz_level_buf;
+	s->level_buf = t->gz_level_buf;
 	s->level_buf_size = WARC_GZIP_LEVEL_BUF;
 	s->gzip_flag = IGZIP_GZIP;
-	s->next_in = w->in;
+	s->next_in = (uint8_t *)in;
 	s->avail_in = (uint32_t)n;
-	s->next_out = w->out;
-	s->avail_out = (uint32_t)gzip_room(n);
+	s->next_out = out;
+	s->avail_out = (uint32_t)room;
 	rc = isal_deflate_stateless(s);
 	if (rc == COMP_OK)
 		return s->total_out;
 	if (rc != STATELESS_OVERFLOW)
-		die("%s: isal_deflate_stateless of %zu bytes: error %d",
-		    w->path, n, rc);
+		die("%s: isal_deflate_stateless of %zu bytes: error %d", what,
+		    n, rc);
 	log_msg(LOG_WARN,
 		"%s: igzip overflowed %zu bytes of room for %zu; "
 		"record stored uncompressed",
-		w->path, gzip_room(n), n);
-	return gzip_stored(w->in, n, w->out);
+		what, room, n);
+	return gzip_stored(in, n, out);
+}
+
+void warc_prepared_free(struct warc_prepared *p)
+{
+	struct thread_state *t;
+
+	if (!p)
+		return;
+	shrink(&p->in, &p->in_cap, KEEP_MAX);
+	shrink(&p->out, &p->out_cap, gzip_room(KEEP_MAX));
+	t = ts_get();
+	if (t->spare) {
+		prepared_destroy(p);
+		return;
+	}
+	t->spare = p;
+}
+
+/* One record to prepare: its head and block, and where in the head the
+ * WARC-Warcinfo-ID value starts (0 = it has none). */
+struct record_src {
+	struct buf head;
+	struct slice block;
+	size_t info_at;
+};
+
+/* Compress p's records from `in` into `out`, back to back. */
+static void prepared_compress(struct warc_prepared *p, const char *what)
+{
+	size_t room = 0;
+
+	for (int i = 0; i < p->nrec; i++)
+		room += gzip_room(p->rec[i].in_len);
+	reserve(&p->out, &p->out_cap, room);
+	p->out_len = 0;
+	for (int i = 0; i < p->nrec; i++) {
+		p->rec[i].out_len =
+			gzip_member(p->in + p->rec[i].in_off, p->rec[i].in_len,
+				    p->out + p->out_len, what);
+		p->out_len += p->rec[i].out_len;
+	}
+}
+
+/* Lay n records out in p->in (head, block, CRLF CRLF each) and compress
+ * them.  ERR_FAIL for a record too large for igzip's 32-bit counts. */
+static int prepared_fill(struct warc_prepared *p, const struct record_src *r,
+			 int n, const char *what)
+{
+	size_t total = 0;
+
+	for (int i = 0; i < n; i++) {
+		size_t len = r[i].head.len + r[i].block.n + 4;
+
+		if (r[i].block.n > (size_t)1 << 31)
+			return log_fail("%s: record block of %zu bytes is too "
+					"large",
+					what, r[i].block.n);
+		if (gzip_room(len) > UINT32_MAX)
+			return log_fail("%s: record of %zu bytes is too large",
+					what, len);
+		total += len;
+	}
+	reserve(&p->in, &p->in_cap, total);
+	p->in_len = 0;
+	for (int i = 0; i < n; i++) {
+		unsigned char *at = p->in + p->in_len;
+		size_t hn = r[i].head.len, bn = r[i].block.n;
+
+		memcpy(at, r[i].head.p, hn);
+		if (bn)
+			memcpy(at + hn, r[i].block.p, bn);
+		memcpy(at + hn + bn, "\r\n\r\n", 4);
+		p->rec[i].in_off = p->in_len;
+		p->rec[i].in_len = hn + bn + 4;
+		p->rec[i].info_at = r[i].info_at ? p->in_len + r[i].info_at : 0;
+		p->in_len += hn + bn + 4;
+	}
+	p->nrec = n;
+	prepared_compress(p, what);
+	return 0;
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -319,50 +535,40 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Append one record (head + block + CRLF CRLF) as its own gzip member and
- * report where it went. */
-static int write_member(struct warc_writer *w, struct slice head,
-			struct slice block, int64_t *off, int64_t *len)
+static int unusable(const struct warc_writer *w)
 {
-	size_t n, zn;
-	int rc = 0;
+	return log_fail("%s: writer unusable after an earlier error",
+			w->path ? w->path : "warc");
+}
+
+/* Append p's members to the current file in one write and say where each
+ * went.  A failed write is cut off the file, and the writer then refuses
+ * further writes. */
+static int put_members(struct warc_writer *w, const struct warc_prepared *p,
+		       int64_t off[MAX_RECORDS], int64_t len[MAX_RECORDS])
+{
+	int64_t at = w->size;
 
 	if (w->failed || w->fd < 0)
-		return log_fail("%s: writer unusable after an earlier error",
-				w->path ? w->path : "warc");
-	if (block.n > (size_t)1 << 31)
-		return log_fail("%s: record block of %zu bytes is too large",
-				w->path, block.n);
-	n = head.n + block.n + 4;
-	/* igzip counts bytes in 32 bits */
-	if (gzip_room(n) > UINT32_MAX)
-		return log_fail("%s: record of %zu bytes is too large", w->path,
-				n);
-	reserve(&w->in, &w->in_cap, n);
-	memcpy(w->in, head.p, head.n);
-	if (block.n)
-		memcpy(w->in + head.n, block.p, block.n);
-	memcpy(w->in + head.n + block.n, "\r\n\r\n", 4);
-	reserve(&w->out, &w->out_cap, gzip_room(n));
-	zn = gzip_member(w, n);
-	if (write_all(w->fd, (const char *)w->out, zn)) {
+		return unusable(w);
+	if (write_all(w->fd, (const char *)p->out, p->out_len)) {
 		int e = errno;
+
 		w->failed = true;
-		/* Cut the partial member off so the file stays readable. */
+		/* Cut the partial members off so the file stays readable. */
 		if (ftruncate(w->fd, (off_t)w->size))
 			log_msg(LOG_ERROR, "%s: cannot truncate to %lld: %s",
 				w->path, (long long)w->size, strerror(errno));
-		rc = log_fail("%s: write at offset %lld: %s", w->path,
-			      (long long)w->size, strerror(e));
-		goto out;
+		return log_fail("%s: write at offset %lld: %s", w->path,
+				(long long)w->size, strerror(e));
 	}
-	*off = w->size;
-	*len = (int64_t)zn;
-	w->size += (int64_t)zn;
-out:
-	shrink(&w->in, &w->in_cap);
-	shrink(&w->out, &w->out_cap);
-	return rc;
+	for (int i = 0; i < p->nrec; i++) {
+		off[i] = at;
+		len[i] = (int64_t)p->rec[i].out_len;
+		at += len[i];
+	}
+	w->size = at;
+	return 0;
 }
 
 static void put_common(struct buf *h, const char *type, const char *id,
@@ -384,16 +590,16 @@ static bool has_info(const struct warc_writer *w, const char *name)
 
 static int write_warcinfo(struct warc_writer *w)
 {
-	struct buf h, blk;
-	char date[32], host[256];
+	struct warc_prepared *p = prepared_new();
+	struct record_src r = {BUF_INIT, {0}, 0};
+	struct buf blk = BUF_INIT;
+	char date[32], host[256], id[WARC_ID_LEN];
 	const char *base = strrchr(w->rel, '/');
-	int64_t off, len;
+	int64_t off[MAX_RECORDS], len[MAX_RECORDS];
 	int rc;
 
-	buf_init(&h, 0);
-	buf_init(&blk, 0);
 	time_rfc3339_ms(time_now_ms(), date);
-	new_record_id(w->warcinfo_id);
+	new_record_id(id);
 	if (gethostname(host, sizeof(host)) || !header_safe(host, false))
 		snprintf(host, sizeof(host), "unknown");
 	host[sizeof(host) - 1] = '\0';
@@ -410,14 +616,24 @@ static int write_warcinfo(struct warc_writer *w)
 		      "specifications/warc-format/warc-1.1/");
 	if (!has_info(w, "hostname"))
 		field(&blk, "hostname", host);
-	put_common(&h, "warcinfo", w->warcinfo_id, date);
-	field(&h, "WARC-Filename", base ? base + 1 : w->rel);
-	field(&h, "Content-Type", "application/warc-fields");
-	field_digest(&h, "WARC-Block-Digest", buf_slice(&blk));
-	buf_printf(&h, "Content-Length: %zu\r\n\r\n", blk.len);
-	rc = write_member(w, buf_slice(&h), buf_slice(&blk), &off, &len);
-	buf_release(&h);
+	put_common(&r.head, "warcinfo", id, date);
+	field(&r.head, "WARC-Filename", base ? base + 1 : w->rel);
+	field(&r.head, "Content-Type", "application/warc-fields");
+	field_digest(&r.head, "WARC-Block-Digest", buf_slice(&blk));
+	buf_printf(&r.head, "Content-Length: %zu\r\n\r\n", blk.len);
+	r.block = buf_slice(&blk);
+	rc = prepared_fill(p, &r, 1, w->path);
+	if (!rc)
+		rc = put_members(w, p, off, len);
+	if (!rc) {
+		/* from now on, prepares name this file's record */
+		pthread_mutex_lock(&w->id_mu);
+		memcpy(w->warcinfo_id, id, sizeof(id));
+		pthread_mutex_unlock(&w->id_mu);
+	}
+	buf_release(&r.head);
 	buf_release(&blk);
+	warc_prepared_free(p);
 	return rc;
 }
 
@@ -535,8 +751,7 @@ int warc_writer_open(const struct warc_writer_opts *o, struct warc_writer **out)
 	for (size_t i = 0; i < n; i++)
 		w->info[i] = xstrdup(o->info[i]);
 	w->fd = -1;
-	w->gz = xcalloc(1, sizeof(*w->gz));
-	w->gz_level_buf = xmalloc(WARC_GZIP_LEVEL_BUF);
+	pthread_mutex_init(&w->id_mu, NULL);
 	if (open_file(w)) {
 		warc_writer_close(w);
 		return ERR_FAIL;
@@ -566,10 +781,7 @@ int warc_writer_close(struct warc_writer *w)
 	if (!w)
 		return 0;
 	rc = close_file(w);
-	free(w->gz);
-	free(w->gz_level_buf);
-	free(w->in);
-	free(w->out);
+	pthread_mutex_destroy(&w->id_mu);
 	for (size_t i = 0; w->info && w->info[i]; i++)
 		free(w->info[i]);
 	free(w->info);
@@ -612,36 +824,36 @@ static const char *truncated_name(enum warc_truncated t)
 	}
 }
 
-/* One application/http record of a fetch. */
-static int write_http(struct warc_writer *w, const struct warc_fetch *f,
+/* The head of one application/http record of a fetch, into h; *info_at
+ * gets where its WARC-Warcinfo-ID value starts. */
+static void http_head(struct buf *h, const struct warc_fetch *f,
 		      enum warc_msg kind, const char *id,
 		      const char *concurrent, const char *date,
-		      struct slice block, int64_t *off, int64_t *len,
-		      struct warc_written *out)
+		      const char *warcinfo_id, struct slice block,
+		      size_t *info_at, struct warc_written *out)
 {
-	struct buf h, tmp;
+	struct buf tmp;
 	struct slice payload;
 	bool http_ok;
-	int status = 0, prc, rc;
+	int status = 0, prc;
 	bool resp = kind == WARC_MSG_RESPONSE;
 
-	buf_init(&h, 0);
 	buf_init(&tmp, 0);
 	prc = warc_block_payload(block, kind, &tmp, &payload, &http_ok,
 				 &status);
-	put_common(&h, resp ? "response" : "request", id, date);
-	field(&h, "WARC-Warcinfo-ID", w->warcinfo_id);
+	put_common(h, resp ? "response" : "request", id, date);
+	*info_at = field_warcinfo(h, warcinfo_id);
 	if (concurrent)
-		field(&h, "WARC-Concurrent-To", concurrent);
-	field(&h, "WARC-Target-URI", f->url);
+		field(h, "WARC-Concurrent-To", concurrent);
+	field(h, "WARC-Target-URI", f->url);
 	if (f->ip && *f->ip)
-		field(&h, "WARC-IP-Address", f->ip);
+		field(h, "WARC-IP-Address", f->ip);
 	if (resp && truncated_name(f->truncated))
-		field(&h, "WARC-Truncated", truncated_name(f->truncated));
-	field(&h, "Content-Type",
+		field(h, "WARC-Truncated", truncated_name(f->truncated));
+	field(h, "Content-Type",
 	      resp ? "application/http;msgtype=response"
 		   : "application/http;msgtype=request");
-	field_digest(&h, "WARC-Block-Digest", block);
+	field_digest(h, "WARC-Block-Digest", block);
 	/* No payload digest when the head does not parse: the record then
 	 * has no well-defined payload (WARC 1.1, 5.9). */
 	if (http_ok || resp) {
@@ -654,61 +866,168 @@ static int write_http(struct warc_writer *w, const struct warc_fetch *f,
 		    mdlen != 32)
 			die("EVP_Digest(sha256) failed");
 		if (http_ok) {
-			buf_puts(&h, "WARC-Payload-Digest: ");
-			warc_sha256_label(md, &h);
-			buf_puts(&h, "\r\n");
+			buf_puts(h, "WARC-Payload-Digest: ");
+			warc_sha256_label(md, h);
+			buf_puts(h, "\r\n");
 		}
 		if (resp)
 			hex_encode(md, mdlen, out->payload_sha256);
 	}
-	buf_printf(&h, "Content-Length: %zu\r\n\r\n", block.n);
+	buf_printf(h, "Content-Length: %zu\r\n\r\n", block.n);
 	if (resp) {
 		out->status = status;
 		out->payload_bad = prc != 0;
 	}
-	rc = write_member(w, buf_slice(&h), block, off, len);
-	buf_release(&h);
 	buf_release(&tmp);
-	return rc;
 }
 
-int warc_write_fetch(struct warc_writer *w, const struct warc_fetch *f,
-		     struct warc_written *out)
+/* The current file's warcinfo id, for records being prepared. */
+static void snapshot_warcinfo(struct warc_writer *w, struct warc_prepared *p)
 {
-	char date[32];
-	int rc;
+	pthread_mutex_lock(&w->id_mu);
+	memcpy(p->warcinfo_id, w->warcinfo_id, sizeof(p->warcinfo_id));
+	pthread_mutex_unlock(&w->id_mu);
+}
 
-	memset(out, 0, sizeof(*out));
+static int check_fetch(const struct warc_fetch *f)
+{
 	if (!f->url || !*f->url || !header_safe(f->url, false))
 		return input_error("warc: URL unfit for WARC-Target-URI");
 	if (!f->response.n)
 		return input_error("%s: no response to record", f->url);
 	if (f->ip && *f->ip && !ip_safe(f->ip))
 		return input_error("%s: IP address unfit for a header", f->url);
+	return 0;
+}
+
+int warc_fetch_prepare(struct warc_writer *w, const struct warc_fetch *f,
+		       struct warc_prepared **out)
+{
+	struct record_src r[MAX_RECORDS];
+	struct warc_prepared *p;
+	char date[32];
+	int n = 0, rc;
+
+	*out = NULL;
+	rc = check_fetch(f);
+	if (rc)
+		return rc;
+	memset(r, 0, sizeof(r));
+	p = prepared_new();
+	snapshot_warcinfo(w, p);
+	time_rfc3339_ms(f->fetched_at ? f->fetched_at : time_now_ms(), date);
+	new_record_id(p->res.response_id);
+	http_head(&r[n].head, f, WARC_MSG_RESPONSE, p->res.response_id, NULL,
+		  date, p->warcinfo_id, f->response, &r[n].info_at, &p->res);
+	r[n++].block = f->response;
+	if (f->request.n) {
+		new_record_id(p->res.request_id);
+		http_head(&r[n].head, f, WARC_MSG_REQUEST, p->res.request_id,
+			  p->res.response_id, date, p->warcinfo_id, f->request,
+			  &r[n].info_at, &p->res);
+		r[n++].block = f->request;
+	}
+	rc = prepared_fill(p, r, n, f->url);
+	for (int i = 0; i < n; i++)
+		buf_release(&r[i].head);
+	if (rc) {
+		warc_prepared_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+/* A rotation since p was prepared: its records name the previous file's
+ * warcinfo record.  Write the current one's id over it (same length) and
+ * compress again; the digests do not cover the WARC head, so they stand.
+ * Once per file, for the fetches prepared before a rotation and appended
+ * after it. */
+static void refresh(struct warc_writer *w, struct warc_prepared *p)
+{
+	size_t n = strlen(w->warcinfo_id);
+
+	if (!p->warcinfo_id[0] || !strcmp(p->warcinfo_id, w->warcinfo_id))
+		return;
+	if (n != strlen(p->warcinfo_id))
+		die("%s: warcinfo ids of different lengths", w->path);
+	for (int i = 0; i < p->nrec; i++)
+		if (p->rec[i].info_at)
+			memcpy(p->in + p->rec[i].info_at, w->warcinfo_id, n);
+	memcpy(p->warcinfo_id, w->warcinfo_id, sizeof(p->warcinfo_id));
+	prepared_compress(p, w->path);
+}
+
+/* The part of a write that depends on the file: rotate when due, bring
+ * the records up to date with it, write. */
+static int append(struct warc_writer *w, struct warc_prepared *p,
+		  int64_t off[MAX_RECORDS], int64_t len[MAX_RECORDS])
+{
+	int rc;
+
+	if (p->appended)
+		return input_error("%s: a prepared record was appended twice",
+				   w->path);
 	rc = maybe_rotate(w);
 	if (rc)
 		return rc;
-	time_rfc3339_ms(f->fetched_at ? f->fetched_at : time_now_ms(), date);
-	new_record_id(out->response_id);
-	rc = write_http(w, f, WARC_MSG_RESPONSE, out->response_id, NULL, date,
-			f->response, &out->offset, &out->length, out);
+	if (w->failed || w->fd < 0)
+		return unusable(w);
+	refresh(w, p);
+	rc = put_members(w, p, off, len);
 	if (rc)
 		return rc;
-	snprintf(out->file, sizeof(out->file), "%s", w->rel);
+	p->appended = true;
 	w->records++;
-	if (!f->request.n)
-		return 0;
-	new_record_id(out->request_id);
-	return write_http(w, f, WARC_MSG_REQUEST, out->request_id,
-			  out->response_id, date, f->request,
-			  &out->request_offset, &out->request_length, out);
+	return 0;
+}
+
+int warc_fetch_append(struct warc_writer *w, struct warc_prepared *p,
+		      struct warc_written *out)
+{
+	int64_t off[MAX_RECORDS] = {0}, len[MAX_RECORDS] = {0};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = append(w, p, off, len);
+	if (rc)
+		return rc;
+	*out = p->res;
+	snprintf(out->file, sizeof(out->file), "%s", w->rel);
+	out->offset = off[0];
+	out->length = len[0];
+	out->request_offset = off[1];
+	out->request_length = len[1];
+	return 0;
+}
+
+int warc_write_fetch(struct warc_writer *w, const struct warc_fetch *f,
+		     struct warc_written *out)
+{
+	struct warc_prepared *p;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* Rotating first, when due, makes the records for the file they go
+	 * to: the append then has nothing to compress again. */
+	rc = check_fetch(f);
+	if (!rc)
+		rc = maybe_rotate(w);
+	if (!rc)
+		rc = warc_fetch_prepare(w, f, &p);
+	if (rc)
+		return rc;
+	rc = warc_fetch_append(w, p, out);
+	warc_prepared_free(p);
+	return rc;
 }
 
 int warc_write_resource(struct warc_writer *w, const char *url,
 			const char *content_type, int64_t fetched_at,
 			struct slice data, struct warc_written *out)
 {
-	struct buf h;
+	struct record_src r = {BUF_INIT, {0}, 0};
+	struct warc_prepared *p;
 	char date[32];
 	int rc;
 
@@ -717,25 +1036,26 @@ int warc_write_resource(struct warc_writer *w, const char *url,
 		return input_error("warc: URL unfit for WARC-Target-URI");
 	if (!content_type || !*content_type || !header_safe(content_type, true))
 		return input_error("%s: bad resource content type", url);
-	rc = maybe_rotate(w);
+	rc = maybe_rotate(w); /* as in warc_write_fetch() */
 	if (rc)
 		return rc;
-	buf_init(&h, 0);
+	p = prepared_new();
+	snapshot_warcinfo(w, p);
 	time_rfc3339_ms(fetched_at ? fetched_at : time_now_ms(), date);
-	new_record_id(out->response_id);
-	put_common(&h, "resource", out->response_id, date);
-	field(&h, "WARC-Warcinfo-ID", w->warcinfo_id);
-	field(&h, "WARC-Target-URI", url);
-	field(&h, "Content-Type", content_type);
-	field_digest(&h, "WARC-Block-Digest", data);
-	field_digest(&h, "WARC-Payload-Digest", data);
-	buf_printf(&h, "Content-Length: %zu\r\n\r\n", data.n);
-	sha256_hex(data.p ? data.p : "", data.n, out->payload_sha256);
-	rc = write_member(w, buf_slice(&h), data, &out->offset, &out->length);
-	if (!rc) {
-		snprintf(out->file, sizeof(out->file), "%s", w->rel);
-		w->records++;
-	}
-	buf_release(&h);
+	new_record_id(p->res.response_id);
+	put_common(&r.head, "resource", p->res.response_id, date);
+	r.info_at = field_warcinfo(&r.head, p->warcinfo_id);
+	field(&r.head, "WARC-Target-URI", url);
+	field(&r.head, "Content-Type", content_type);
+	field_digest(&r.head, "WARC-Block-Digest", data);
+	field_digest(&r.head, "WARC-Payload-Digest", data);
+	buf_printf(&r.head, "Content-Length: %zu\r\n\r\n", data.n);
+	sha256_hex(data.p ? data.p : "", data.n, p->res.payload_sha256);
+	r.block = data;
+	rc = prepared_fill(p, &r, 1, url);
+	if (!rc)
+		rc = warc_fetch_append(w, p, out);
+	buf_release(&r.head);
+	warc_prepared_free(p);
 	return rc;
 }

@@ -16,15 +16,19 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include "warc/internal.h"
 #include "warc/warc.h"
 
 #define FETCHED_AT 1795000000123LL /* 2026-11-18T11:06:40.123Z */
@@ -988,6 +992,488 @@ static void test_hostile_records(void **state)
 	free(dir);
 }
 
+/* ---- prepare and append -------------------------------------------------
+ * The crawler's evidence threads prepare (hash, compress) in parallel and
+ * append one at a time, in whatever order they finish.
+ */
+
+#define NTHREADS   4
+#define PER_THREAD 24
+
+/* Incompressible bytes, reproducible. */
+static void noise(uint64_t seed, unsigned char *p, size_t n)
+{
+	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = (unsigned char)x;
+	}
+}
+
+/* Fetch k of thread t: its URL, its raw response (plain or chunked, some
+ * binary, one of 5 MiB: the crawler's body cap) and the hex SHA-256 of
+ * its payload. */
+static void make_fetch(int t, int k, char url[64], struct buf *resp,
+		       char hex[65])
+{
+	struct buf body = BUF_INIT;
+	size_t n = t == 1 && k == 5
+			   ? (size_t)5 << 20
+			   : 100 + (size_t)(t * 7919 + k * 3571) % 30000;
+
+	snprintf(url, 64, "http://toko.test/t%d/p%d", t, k);
+	if (k % 3 == 2) {
+		unsigned char *b = xmalloc(n);
+
+		noise((uint64_t)(t * 1000 + k), b, n);
+		buf_append(&body, b, n);
+		free(b);
+	} else {
+		while (body.len < n)
+			buf_printf(&body, "<p>t%d p%d: obat kuat %zu</p>\n", t,
+				   k, body.len);
+	}
+	expect_hex(body.p, body.len, hex);
+	buf_reset(resp);
+	if (k % 4 == 1) {
+		buf_puts(resp, "HTTP/1.1 200 OK\r\n"
+			       "Transfer-Encoding: chunked\r\n\r\n");
+		for (size_t i = 0; i < body.len; i += 4000) {
+			size_t m = MIN(4000, body.len - i);
+			buf_printf(resp, "%zx\r\n", m);
+			buf_append(resp, body.p + i, m);
+			buf_puts(resp, "\r\n");
+		}
+		buf_puts(resp, "0\r\n\r\n");
+	} else {
+		buf_printf(resp,
+			   "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n",
+			   body.len);
+		buf_append(resp, body.p, body.len);
+	}
+	buf_release(&body);
+}
+
+struct prep_job {
+	struct warc_writer *w;
+	pthread_mutex_t *mu; /* NULL: prepare only, the test appends */
+	int t;
+	int errors;
+	struct warc_prepared *p[PER_THREAD];
+	struct warc_written out[PER_THREAD];
+};
+
+/* No cmocka asserts here: they longjmp, which only the main thread may. */
+static void *prep_thread(void *arg)
+{
+	struct prep_job *j = arg;
+	struct buf resp = BUF_INIT;
+
+	for (int k = 0; k < PER_THREAD; k++) {
+		char url[64], hex[65];
+		struct warc_fetch f = {
+			.url = url,
+			.ip = "10.0.0.1",
+			.fetched_at = FETCHED_AT,
+			.request = SLICE_LIT(REQ),
+		};
+
+		make_fetch(j->t, k, url, &resp, hex);
+		f.response = buf_slice(&resp);
+		if (warc_fetch_prepare(j->w, &f, &j->p[k]))
+			j->errors++;
+		/* prepare keeps nothing of the fetch */
+		memset(resp.p, 'x', resp.len);
+		memset(url, 'x', sizeof(url) - 1);
+		if (!j->mu)
+			continue;
+		pthread_mutex_lock(j->mu);
+		if (warc_fetch_append(j->w, j->p[k], &j->out[k]))
+			j->errors++;
+		pthread_mutex_unlock(j->mu);
+		warc_prepared_free(j->p[k]);
+		j->p[k] = NULL;
+	}
+	buf_release(&resp);
+	return NULL;
+}
+
+/* Every file: warcinfo first, every other record naming that warcinfo
+ * record, every digest right.  Returns the number of records. */
+static int64_t check_files(const char *dir)
+{
+	char names[256][256];
+	size_t n = list_files(dir, names, 256);
+	int64_t records = 0;
+
+	assert_true(n >= 1 && n < 256);
+	for (size_t i = 0; i < n; i++) {
+		char *p = xasprintf("%s/warc/%s", dir, names[i]);
+		struct warc_verify_stats st = {0};
+		struct warc_reader *r;
+		struct warc_record rec;
+		struct warc_check chk;
+		char info[WARC_ID_LEN];
+		int rc;
+
+		assert_int_equal(warc_verify_file(p, NULL, NULL, &st), 0);
+		assert_int_equal(st.mismatches, 0);
+		assert_int_equal(warc_reader_open(p, 0, &r), 0);
+		assert_int_equal(warc_reader_next(r, &rec), 0);
+		assert_true(slice_is(rec.type, "warcinfo"));
+		assert_int_equal(rec.id.n, WARC_ID_LEN - 1);
+		snprintf(info, sizeof(info), "%.*s", (int)rec.id.n, rec.id.p);
+		records++;
+		while ((rc = warc_reader_next(r, &rec)) == 0) {
+			assert_true(slice_is(rec.warcinfo_id, info));
+			assert_int_equal(warc_record_check(&rec, &chk), 0);
+			records++;
+		}
+		assert_int_equal(rc, ERR_NOTFOUND);
+		warc_reader_close(r);
+		free(p);
+	}
+	return records;
+}
+
+/* The pair `out` points at is fetch k of thread t, whole. */
+static void check_fetch(const char *dir, const struct warc_written *out, int t,
+			int k)
+{
+	char url[64], hex[65];
+	struct buf resp = BUF_INIT;
+	char *path = full_path(dir, out->file);
+	struct warc_reader *r;
+	struct warc_record rec;
+
+	make_fetch(t, k, url, &resp, hex);
+	assert_string_equal(out->payload_sha256, hex);
+	assert_int_equal(out->status, 200);
+	assert_false(out->payload_bad);
+	assert_int_equal(out->request_offset, out->offset + out->length);
+	assert_int_equal(warc_reader_open(path, 0, &r), 0);
+	assert_int_equal(warc_reader_seek(r, out->offset), 0);
+	assert_int_equal(warc_reader_next(r, &rec), 0);
+	assert_int_equal(rec.offset, out->offset);
+	assert_int_equal(rec.length, out->length);
+	assert_true(slice_is(rec.type, "response"));
+	assert_true(slice_is(rec.id, out->response_id));
+	assert_true(slice_is(rec.target_uri, url));
+	assert_int_equal(rec.block.n, resp.len);
+	assert_memory_equal(rec.block.p, resp.p, resp.len);
+	assert_int_equal(warc_reader_next(r, &rec), 0);
+	assert_int_equal(rec.offset, out->request_offset);
+	assert_int_equal(rec.length, out->request_length);
+	assert_true(slice_is(rec.id, out->request_id));
+	assert_true(slice_is(rec.concurrent_to, out->response_id));
+	warc_reader_close(r);
+	buf_release(&resp);
+	free(path);
+}
+
+/* Prepared on four threads, appended by another in reverse order. */
+static void test_prepare_threads(void **state)
+{
+	char *dir = make_tmpdir();
+	struct warc_writer *w = open_writer(dir, 0);
+	struct prep_job *jobs = xcalloc(NTHREADS, sizeof(*jobs));
+	pthread_t th[NTHREADS];
+
+	(void)state;
+	for (int t = 0; t < NTHREADS; t++) {
+		jobs[t].w = w;
+		jobs[t].t = t;
+		assert_int_equal(
+			pthread_create(&th[t], NULL, prep_thread, &jobs[t]), 0);
+	}
+	for (int t = 0; t < NTHREADS; t++) {
+		assert_int_equal(pthread_join(th[t], NULL), 0);
+		assert_int_equal(jobs[t].errors, 0);
+	}
+	for (int k = PER_THREAD - 1; k >= 0; k--)
+		for (int t = NTHREADS - 1; t >= 0; t--)
+			assert_int_equal(warc_fetch_append(w, jobs[t].p[k],
+							   &jobs[t].out[k]),
+					 0);
+	/* the offsets follow the order of the appends */
+	for (int k = PER_THREAD - 1; k >= 0; k--)
+		for (int t = NTHREADS - 1; t >= 0; t--) {
+			const struct warc_written *o = &jobs[t].out[k];
+			const struct warc_written *next =
+				t   ? &jobs[t - 1].out[k]
+				: k ? &jobs[NTHREADS - 1].out[k - 1]
+				    : NULL;
+
+			if (next)
+				assert_int_equal(next->offset,
+						 o->request_offset +
+							 o->request_length);
+		}
+	/* a prepared fetch goes in once */
+	{
+		struct warc_written again;
+		assert_int_equal(warc_fetch_append(w, jobs[0].p[0], &again),
+				 ERR_INPUT);
+	}
+	for (int t = 0; t < NTHREADS; t++)
+		for (int k = 0; k < PER_THREAD; k++)
+			warc_prepared_free(jobs[t].p[k]);
+	assert_int_equal(warc_writer_close(w), 0);
+	assert_int_equal(check_files(dir), 1 + 2 * NTHREADS * PER_THREAD);
+	for (int t = 0; t < NTHREADS; t++)
+		for (int k = 0; k < PER_THREAD; k++)
+			check_fetch(dir, &jobs[t].out[k], t, k);
+	free(jobs);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* As the crawler does it: prepare unlocked, append under a mutex, with
+ * files so small that rotations keep happening between the two. */
+static void test_prepare_append_concurrent(void **state)
+{
+	char *dir = make_tmpdir();
+	struct warc_writer *w = open_writer(dir, 16 * 1024);
+	struct prep_job *jobs = xcalloc(NTHREADS, sizeof(*jobs));
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	pthread_t th[NTHREADS];
+	char names[256][256];
+
+	(void)state;
+	for (int t = 0; t < NTHREADS; t++) {
+		jobs[t].w = w;
+		jobs[t].mu = &mu;
+		jobs[t].t = t;
+		assert_int_equal(
+			pthread_create(&th[t], NULL, prep_thread, &jobs[t]), 0);
+	}
+	for (int t = 0; t < NTHREADS; t++) {
+		assert_int_equal(pthread_join(th[t], NULL), 0);
+		assert_int_equal(jobs[t].errors, 0);
+	}
+	assert_int_equal(warc_writer_close(w), 0);
+	assert_true(list_files(dir, names, 256) >= 10);
+	assert_int_equal(check_files(dir) -
+				 (int64_t)list_files(dir, names, 256),
+			 2 * NTHREADS * PER_THREAD);
+	for (int t = 0; t < NTHREADS; t++)
+		for (int k = 0; k < PER_THREAD; k++)
+			check_fetch(dir, &jobs[t].out[k], t, k);
+	free(jobs);
+	rm_rf(dir);
+	free(dir);
+}
+
+static struct warc_prepared *prepare_str(struct warc_writer *w,
+					 const char *resp)
+{
+	struct warc_fetch f = {
+		.url = "http://toko.test/produk/1",
+		.fetched_at = FETCHED_AT,
+		.request = SLICE_LIT(REQ),
+		.response = slice_from(resp),
+	};
+	struct warc_prepared *p = NULL;
+
+	assert_int_equal(warc_fetch_prepare(w, &f, &p), 0);
+	assert_non_null(p);
+	return p;
+}
+
+/* The id of the warcinfo record of dir/rel, and the id its record at
+ * `off` names. */
+static void warcinfo_ids(const char *dir, const char *rel, int64_t off,
+			 char file_id[WARC_ID_LEN], char rec_id[WARC_ID_LEN])
+{
+	char *path = full_path(dir, rel);
+	struct warc_reader *r;
+	struct warc_record rec;
+	struct warc_check chk;
+
+	assert_int_equal(warc_reader_open(path, 0, &r), 0);
+	assert_int_equal(warc_reader_next(r, &rec), 0);
+	assert_true(slice_is(rec.type, "warcinfo"));
+	snprintf(file_id, WARC_ID_LEN, "%.*s", (int)rec.id.n, rec.id.p);
+	assert_int_equal(warc_reader_seek(r, off), 0);
+	assert_int_equal(warc_reader_next(r, &rec), 0);
+	assert_int_equal(warc_record_check(&rec, &chk), 0);
+	snprintf(rec_id, WARC_ID_LEN, "%.*s", (int)rec.warcinfo_id.n,
+		 rec.warcinfo_id.p);
+	warc_reader_close(r);
+	free(path);
+}
+
+/* Prepared for one file, appended to the next: the records must name the
+ * file they are in. */
+static void test_rotation_between(void **state)
+{
+	char *dir = make_tmpdir();
+	/* rotate before every fetch but a file's first */
+	struct warc_writer *w = open_writer(dir, 1);
+	struct warc_prepared *a, *b, *c;
+	struct warc_written oa, ob, oc, od;
+	char file_id[WARC_ID_LEN], rec_id[WARC_ID_LEN];
+	char first[WARC_NAME_MAX];
+
+	(void)state;
+	snprintf(first, sizeof(first), "%s", warc_writer_file(w));
+	a = prepare_str(w, RESP);
+	b = prepare_str(w, CHUNKED);
+	c = prepare_str(w, RESP);
+	/* an append in the same file needs no change */
+	assert_int_equal(warc_fetch_append(w, a, &oa), 0);
+	assert_string_equal(oa.file, first);
+	/* b was prepared for the first file and goes to the second */
+	assert_int_equal(warc_fetch_append(w, b, &ob), 0);
+	assert_string_not_equal(ob.file, first);
+	warcinfo_ids(dir, ob.file, ob.offset, file_id, rec_id);
+	assert_string_equal(rec_id, file_id);
+	warcinfo_ids(dir, ob.file, ob.request_offset, file_id, rec_id);
+	assert_string_equal(rec_id, file_id);
+	/* a fetch written while c waits rotates once more */
+	assert_int_equal(write_str(w, RESP, WARC_TRUNC_NONE, &od), 0);
+	assert_string_not_equal(od.file, ob.file);
+	assert_int_equal(warc_fetch_append(w, c, &oc), 0);
+	assert_string_not_equal(oc.file, od.file);
+	warcinfo_ids(dir, oc.file, oc.offset, file_id, rec_id);
+	assert_string_equal(rec_id, file_id);
+	warc_prepared_free(a);
+	warc_prepared_free(b);
+	warc_prepared_free(c);
+	/* one prepared and never appended: freed, nothing written */
+	warc_prepared_free(prepare_str(w, RESP));
+	assert_int_equal(warc_writer_close(w), 0);
+	/* 4 files, each a warcinfo and one pair */
+	assert_int_equal(check_files(dir), 4 * 3);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* igzip told it has too little room: the record is stored in deflate's
+ * uncompressed blocks, also when an append compresses it again. */
+static void test_overflow_fallback(void **state)
+{
+	char *dir = make_tmpdir();
+	struct warc_writer *w = open_writer(dir, 1);
+	struct buf resp = BUF_INIT, plain = BUF_INIT, gz = BUF_INIT;
+	struct warc_written out, other;
+	struct warc_prepared *p;
+	char url[64], hex[65], file_id[WARC_ID_LEN], rec_id[WARC_ID_LEN];
+	char *path;
+	FILE *f;
+
+	(void)state;
+	/* compressible text of 200 KB: four stored blocks */
+	make_fetch(0, 0, url, &resp, hex);
+	while (resp.len < 200000)
+		buf_puts(&resp, "obat kuat tanpa izin edar ");
+	p = prepare_str(w, RESP);
+	warc_gzip_room_cap = 64;
+	assert_int_equal(
+		write_one(w, resp.p, resp.len, WARC_TRUNC_LENGTH, &out), 0);
+	/* prepared with room, compressed again without */
+	assert_int_equal(warc_fetch_append(w, p, &other), 0);
+	warc_gzip_room_cap = 0;
+	warc_prepared_free(p);
+	assert_string_not_equal(other.file, out.file);
+	warcinfo_ids(dir, other.file, other.offset, file_id, rec_id);
+	assert_string_equal(rec_id, file_id);
+	assert_int_equal(warc_writer_close(w), 0);
+	assert_int_equal(check_files(dir), 2 * 3);
+	/* stored: bigger than the block, and plain gzip all the same */
+	assert_true(out.length > (int64_t)resp.len);
+	path = full_path(dir, out.file);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	{
+		char *tmp = xmalloc((size_t)out.length);
+		assert_int_equal(fseek(f, (long)out.offset, SEEK_SET), 0);
+		assert_int_equal(fread(tmp, 1, (size_t)out.length, f),
+				 (size_t)out.length);
+		buf_append(&gz, tmp, (size_t)out.length);
+		free(tmp);
+	}
+	fclose(f);
+	assert_int_equal(
+		warc_http_decode(buf_slice(&gz), SLICE_LIT("gzip"), &plain), 0);
+	assert_non_null(memmem(plain.p, plain.len, resp.p, resp.len));
+	free(path);
+	buf_release(&resp);
+	buf_release(&plain);
+	buf_release(&gz);
+	rm_rf(dir);
+	free(dir);
+}
+
+/* A write that fails (the file size limit here, a full disk in real life)
+ * is cut off the file; the writer then refuses appends, and what it wrote
+ * before stays readable. */
+static void test_failed_append(void **state)
+{
+	char *dir = make_tmpdir();
+	struct warc_writer *w = open_writer(dir, 0);
+	struct warc_written out, bad;
+	struct warc_prepared *p, *q;
+	struct buf resp = BUF_INIT;
+	struct rlimit old, lim;
+	struct stat sb;
+	unsigned char *b = xmalloc(300000);
+	char *path;
+	void (*old_sig)(int);
+
+	(void)state;
+	/* 2 MB first, so that the limit below leaves room for whatever
+	 * files the test's own output goes to */
+	buf_puts(&resp, "HTTP/1.1 200 OK\r\n\r\n");
+	for (int i = 0; i < 7; i++) {
+		noise((uint64_t)i, b, 300000);
+		buf_append(&resp, b, 300000);
+	}
+	assert_int_equal(write_one(w, resp.p, resp.len, WARC_TRUNC_NONE, &out),
+			 0);
+	buf_reset(&resp);
+	buf_puts(&resp, "HTTP/1.1 200 OK\r\n\r\n");
+	noise(99, b, 300000);
+	buf_append(&resp, b, 300000);
+	{
+		struct warc_fetch f = {.url = "http://toko.test/big",
+				       .response = buf_slice(&resp)};
+		assert_int_equal(warc_fetch_prepare(w, &f, &p), 0);
+	}
+	path = full_path(dir, out.file);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, out.request_offset + out.request_length);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = (rlim_t)sb.st_size + 65536;
+	old_sig = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_int_equal(warc_fetch_append(w, p, &bad), ERR_FAIL);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, old_sig);
+	assert_int_equal(bad.offset, 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, out.request_offset + out.request_length);
+	/* prepare touches no file and still works; append refuses */
+	q = prepare_str(w, RESP);
+	assert_int_equal(warc_fetch_append(w, q, &bad), ERR_FAIL);
+	assert_int_equal(write_str(w, RESP, WARC_TRUNC_NONE, &bad), ERR_FAIL);
+	warc_prepared_free(p);
+	warc_prepared_free(q);
+	assert_int_equal(warc_writer_close(w), ERR_FAIL);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, out.request_offset + out.request_length);
+	assert_int_equal(check_files(dir), 3);
+	free(path);
+	free(b);
+	buf_release(&resp);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* A varied corpus; kept in $WARC_TEST_OUT for the warcio cross-check. */
 static void test_corpus(void **state)
 {
@@ -996,6 +1482,7 @@ static void test_corpus(void **state)
 	struct warc_writer *w;
 	struct warc_written out;
 	struct buf resp = BUF_INIT, enc = BUF_INIT;
+	struct warc_prepared *early;
 	char names[64][256];
 	size_t n;
 	int64_t records = 0;
@@ -1003,6 +1490,8 @@ static void test_corpus(void **state)
 	(void)state;
 	assert_int_equal(mkdir_p(dir), 0);
 	w = open_writer(dir, 2048);
+	/* prepared for the first file, appended to a later one */
+	early = prepare_str(w, CHUNKED);
 	assert_int_equal(
 		write_one(w, RESP, sizeof(RESP) - 1, WARC_TRUNC_NONE, &out), 0);
 	assert_int_equal(write_one(w, CHUNKED, sizeof(CHUNKED) - 1,
@@ -1064,6 +1553,12 @@ static void test_corpus(void **state)
 				   "\r\npartial",
 				   WARC_TRUNC_LENGTH, &out),
 			 0);
+	assert_int_equal(warc_fetch_append(w, early, &out), 0);
+	warc_prepared_free(early);
+	/* stored blocks (igzip short of room) */
+	warc_gzip_room_cap = 64;
+	assert_int_equal(write_str(w, RESP, WARC_TRUNC_NONE, &out), 0);
+	warc_gzip_room_cap = 0;
 	/* a non-HTTP resource */
 	assert_int_equal(warc_write_resource(w, "http://toko.test/produk/1",
 					     "image/png", FETCHED_AT,
@@ -1082,8 +1577,9 @@ static void test_corpus(void **state)
 		records += st.records;
 		free(p);
 	}
-	/* n warcinfo + 8 pairs + 1 resource */
-	assert_int_equal(records, (int64_t)n + 8 * 2 + 1);
+	/* n warcinfo + 10 pairs + 1 resource */
+	assert_int_equal(records, (int64_t)n + 10 * 2 + 1);
+	assert_int_equal(check_files(dir), records);
 	buf_release(&resp);
 	buf_release(&enc);
 	if (!(keep && *keep))
@@ -1107,6 +1603,11 @@ int main(void)
 		cmocka_unit_test(test_verify_tampered_block),
 		cmocka_unit_test(test_verify_truncated_tail),
 		cmocka_unit_test(test_hostile_records),
+		cmocka_unit_test(test_prepare_threads),
+		cmocka_unit_test(test_prepare_append_concurrent),
+		cmocka_unit_test(test_rotation_between),
+		cmocka_unit_test(test_overflow_fallback),
+		cmocka_unit_test(test_failed_append),
 		cmocka_unit_test(test_corpus),
 	};
 
