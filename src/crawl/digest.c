@@ -139,11 +139,20 @@ out:
 	buf_release(&tmp);
 }
 
+/* Hashing and compressing the records (warc_fetch_prepare) need no lock,
+ * so the threads overlap on them; only the append, which picks the file
+ * and offset, takes the writer's lock. */
 static void process(struct digest *d, struct exchange *x)
 {
-	pthread_mutex_lock(&d->wmu);
-	x->rc = warc_write_fetch(d->o.warc, &x->in, &x->out);
-	pthread_mutex_unlock(&d->wmu);
+	struct warc_prepared *p;
+
+	x->rc = warc_fetch_prepare(d->o.warc, &x->in, &p);
+	if (!x->rc) {
+		pthread_mutex_lock(&d->wmu);
+		x->rc = warc_fetch_append(d->o.warc, p, &x->out);
+		pthread_mutex_unlock(&d->wmu);
+	}
+	warc_prepared_free(p);
 	if (x->link_depth >= 0)
 		read_body(&d->o, x);
 }
