@@ -32,6 +32,12 @@ struct scan {
 	bool base_done;	 /* the first <base> was seen */
 	int skip_from;	 /* > 0: no <base> at this depth or deeper */
 	char *base_href;
+	/* Where the tree builder puts an element that opens after the root
+	 * has closed ("</html><p>"): see on_start(). */
+	int open;	 /* elements open in the parser */
+	bool root_seen;	 /* an element has opened */
+	bool root_first; /* the document's first node is that element */
+	bool root_body;	 /* a <body> among the first root's children */
 };
 
 /* The elements that matter here.  Every element of every page arrives, so
@@ -119,6 +125,20 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	const char *href = NULL, *rel = NULL;
 	struct scan_link *l;
 
+	/* The tree builder hangs an element that opens when none is open
+	 * under the document's first node: after the first root's children
+	 * when that node is the root element, beside it otherwise (a
+	 * DOCTYPE or a comment came first).  Where the walk would meet it,
+	 * so does the scan: one level down, after any <body> there. */
+	if (!s->open && s->root_seen && s->root_first) {
+		s->depth = 1;
+		s->skip_from = s->root_body ? 2 : 0;
+	} else if (!s->open) {
+		s->depth = 0;
+		s->skip_from = 0;
+	}
+	s->root_seen = true;
+	s->open++;
 	s->depth++;
 	base_check(s, e, atts);
 	if (s->depth > 257 || s->n >= s->max)
@@ -144,9 +164,42 @@ static void on_end(void *ctx, const xmlChar *name)
 	struct scan *s = p->_private;
 
 	(void)name;
+	if (s->open == 1 && s->skip_from == 2)
+		s->root_body = true; /* the root closes: see on_start() */
 	if (s->skip_from && s->depth == s->skip_from - 1)
 		s->skip_from = 0; /* the parent of that <body> ends */
 	s->depth--;
+	s->open--;
+}
+
+/* Before the first element, a comment or processing instruction becomes
+ * the document's first node; a DOCTYPE does, wherever it comes. */
+static void on_comment(void *ctx, const xmlChar *text)
+{
+	htmlParserCtxtPtr p = ctx;
+	struct scan *s = p->_private;
+
+	(void)text;
+	if (!s->root_seen)
+		s->root_first = false;
+}
+
+static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	(void)data;
+	on_comment(ctx, target);
+}
+
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
+		       const xmlChar *sys)
+{
+	htmlParserCtxtPtr p = ctx;
+	struct scan *s = p->_private;
+
+	(void)name;
+	(void)ext;
+	(void)sys;
+	s->root_first = false;
 }
 
 static void parse(struct slice utf8, const char *url, struct scan *s)
@@ -159,6 +212,9 @@ static void parse(struct slice utf8, const char *url, struct scan *s)
 	memset(p->sax, 0, sizeof(*p->sax));
 	p->sax->startElement = on_start;
 	p->sax->endElement = on_end;
+	p->sax->comment = on_comment;
+	p->sax->processingInstruction = on_pi;
+	p->sax->internalSubset = on_doctype;
 	p->_private = s;
 	htmlCtxtReadMemory(p, utf8.p, (int)utf8.n, url, "UTF-8",
 			   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
@@ -175,7 +231,8 @@ size_t html_scan_links(struct slice utf8, const char *base_url, size_t max,
 {
 	/* Links that do not resolve do not count against max: collect some
 	 * spare, bounded (so is the body). */
-	struct scan s = {.max = max > SIZE_MAX / 8 ? SIZE_MAX : max * 4 + 1024};
+	struct scan s = {.max = max > SIZE_MAX / 8 ? SIZE_MAX : max * 4 + 1024,
+			 .root_first = true};
 	struct html_link_sink k = {
 		.max = max, .fn = fn, .arg = arg, .canonical = canonical};
 

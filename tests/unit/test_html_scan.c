@@ -103,6 +103,26 @@ static void test_awkward(void **state)
 		"href=k>",
 		"<head><title>t</title><base href=http://other.example/>"
 		"<link rel=canonical href=c.html></head><body><a href=q>",
+		/* an element after the root closed: the tree builder puts
+		 * it under the first root, after its <body> (so no <base>
+		 * there counts), unless a DOCTYPE or a comment is the
+		 * document's first node: then beside the root (fuzz_links
+		 * found the first) */
+		"<p>x</p></html><p><base href=/reopened/><a href=k>k</a>",
+		"<!DOCTYPE html><p>x</p></html><p><base href=/r/><a href=k>",
+		"<!-- c --><p>x</p></html><p><base href=/r/><a href=k>",
+		"<?pi x?><p>x</p></html><p><base href=/r/><a href=k>",
+		"<p>x</p><!-- c --></html><p><base href=/r/><a href=k>",
+		"<p>x</p></html><!DOCTYPE x><p><base href=/r/><a href=k>",
+		"<p>1</p></html><p>2</p></html><!DOCTYPE x><p><base "
+		"href=/late/></p><a href=k>",
+		"<head><title>t</title></head></html><p><base href=/r/>"
+		"<a href=k>",
+		"<head></head></html><base href=/r/><a href=k>",
+		"<html></html><html><base href=/r/></html><a href=k>",
+		"   ></html>/ <ihMMMM\x01<htmlc\x01  MMMMMMMMad><base "
+		"href=&OO(O'OOO/MMMMMMM  hexam>x/3><link rel=canonical "
+		"href=\"?%%%4444%%%<base hr%%am%%%br%%%%%%M/ht]ml>/hcml>?l",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(docs) / sizeof(*docs); i++)
