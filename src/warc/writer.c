@@ -60,7 +60,6 @@
 
 #include <isa-l/crc.h>
 #include <isa-l/igzip_lib.h>
-#include <openssl/evp.h>
 
 #define MAX_SEQ 99999
 
@@ -858,20 +857,16 @@ static void http_head(struct buf *h, const struct warc_fetch *f,
 	 * has no well-defined payload (WARC 1.1, 5.9). */
 	if (http_ok || resp) {
 		/* one pass over the payload for the record and the store */
-		unsigned char md[EVP_MAX_MD_SIZE];
-		unsigned int mdlen = 0;
+		unsigned char md[32];
 
-		if (!EVP_Digest(payload.p ? payload.p : "", payload.n, md,
-				&mdlen, EVP_sha256(), NULL) ||
-		    mdlen != 32)
-			die("EVP_Digest(sha256) failed");
+		sha256(payload.p, payload.n, md);
 		if (http_ok) {
 			buf_puts(h, "WARC-Payload-Digest: ");
 			warc_sha256_label(md, h);
 			buf_puts(h, "\r\n");
 		}
 		if (resp)
-			hex_encode(md, mdlen, out->payload_sha256);
+			hex_encode(md, sizeof(md), out->payload_sha256);
 	}
 	buf_printf(h, "Content-Length: %zu\r\n\r\n", block.n);
 	if (resp) {
