@@ -173,16 +173,21 @@ static void deadline(struct timespec *ts, int64_t ms)
 static void maybe_sync(struct digest *d, bool force)
 {
 	int64_t now = time_mono_ms();
-	int rc;
+	struct warc_sync s;
+	int rc, end;
 
 	if (!d->unsynced || (!force && now - d->synced_at < SYNC_MS))
 		return;
 	d->unsynced = false;
 	d->synced_at = now;
 	pthread_mutex_unlock(&d->mu);
+	/* the disk wait itself without the writer's lock: appends go on */
 	pthread_mutex_lock(&d->wmu);
-	rc = warc_writer_flush(d->o.warc);
+	rc = warc_writer_sync_begin(d->o.warc, &s);
 	pthread_mutex_unlock(&d->wmu);
+	end = warc_sync_end(&s);
+	if (!rc)
+		rc = end;
 	pthread_mutex_lock(&d->mu);
 	if (rc && !d->sync_rc)
 		d->sync_rc = rc;

@@ -139,6 +139,18 @@ int warc_writer_open(const struct warc_writer_opts *o,
  * stable storage.  The crawler calls it before committing its store batch,
  * so the store never points at a record that a crash could lose. */
 int warc_writer_flush(struct warc_writer *w);
+/* The same in two steps, for a writer shared under a lock: begin (under
+ * the lock) syncs a new file's directory entry and takes a duplicate of
+ * the file's descriptor; end (unlocked, any thread) runs the fdatasync()
+ * and frees what begin took, so appends need not wait for the disk.  After
+ * end returns 0, every record appended before begin is on stable storage.
+ * Call end after every begin, whatever begin returned. */
+struct warc_sync {
+	int fd; /* -1: nothing to sync */
+	char *path;
+};
+int warc_writer_sync_begin(struct warc_writer *w, struct warc_sync *s);
+int warc_sync_end(struct warc_sync *s);
 /* Flush, close and free (NULL is a no-op).  Returns the flush result. */
 int warc_writer_close(struct warc_writer *w);
 /* The current file, relative to data_dir (e.g. "warc/patroli-...gz"). */

@@ -759,18 +759,45 @@ int warc_writer_open(const struct warc_writer_opts *o, struct warc_writer **out)
 	return 0;
 }
 
-int warc_writer_flush(struct warc_writer *w)
+int warc_writer_sync_begin(struct warc_writer *w, struct warc_sync *s)
 {
+	*s = (struct warc_sync){.fd = -1};
 	if (w->fd < 0)
 		return 0;
-	if (fdatasync(w->fd))
-		return log_fail("%s: fdatasync: %s", w->path, strerror(errno));
+	/* once per file, and rare: fine under the caller's lock */
 	if (!w->dir_synced) {
 		if (sync_dir(w->path))
 			return ERR_FAIL;
 		w->dir_synced = true;
 	}
+	/* a duplicate, so that a rotation may close the file meanwhile */
+	s->fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0);
+	if (s->fd < 0)
+		return log_fail("%s: dup: %s", w->path, strerror(errno));
+	s->path = xstrdup(w->path);
 	return w->failed ? ERR_FAIL : 0;
+}
+
+int warc_sync_end(struct warc_sync *s)
+{
+	int rc = 0;
+
+	if (s->fd < 0)
+		return 0;
+	if (fdatasync(s->fd))
+		rc = log_fail("%s: fdatasync: %s", s->path, strerror(errno));
+	close(s->fd);
+	free(s->path);
+	*s = (struct warc_sync){.fd = -1};
+	return rc;
+}
+
+int warc_writer_flush(struct warc_writer *w)
+{
+	struct warc_sync s;
+	int rc = warc_writer_sync_begin(w, &s), end = warc_sync_end(&s);
+
+	return rc ? rc : end;
 }
 
 int warc_writer_close(struct warc_writer *w)

@@ -721,6 +721,48 @@ static void test_rotation(void **state)
 }
 
 /* Two writers in the same second never share or append to a file. */
+/* warc_writer_sync_begin/warc_sync_end: the sync works on a duplicate, so
+ * a rotation (which closes the file) between the two steps is harmless,
+ * and both files stay whole. */
+static void test_sync_split(void **state)
+{
+	char *dir = make_tmpdir();
+	struct warc_writer *w = open_writer(dir, 600);
+	struct warc_written out;
+	struct warc_sync s;
+	char before[WARC_NAME_MAX];
+
+	(void)state;
+	assert_int_equal(
+		write_one(w, RESP, sizeof(RESP) - 1, WARC_TRUNC_NONE, &out), 0);
+	snprintf(before, sizeof(before), "%s", out.file);
+	assert_int_equal(warc_writer_sync_begin(w, &s), 0);
+	assert_true(s.fd >= 0);
+	assert_non_null(strstr(s.path, before + strlen("warc/")));
+	/* appends go on meanwhile, until the writer rotates */
+	for (int i = 0; i < 4 && !strcmp(out.file, before); i++)
+		assert_int_equal(write_one(w, RESP, sizeof(RESP) - 1,
+					   WARC_TRUNC_NONE, &out),
+				 0);
+	assert_string_not_equal(out.file, before);
+	assert_int_equal(warc_sync_end(&s), 0);
+	assert_int_equal(s.fd, -1);
+	assert_null(s.path);
+	assert_int_equal(warc_sync_end(&s), 0); /* a second end: a no-op */
+	assert_int_equal(warc_writer_close(w), 0);
+	for (const char *f = before; f; f = f == before ? out.file : NULL) {
+		char *p = full_path(dir, f);
+		struct warc_verify_stats st = {0};
+
+		assert_int_equal(warc_verify_file(p, NULL, NULL, &st), 0);
+		assert_int_equal(st.mismatches, 0);
+		assert_true(st.records >= 2);
+		free(p);
+	}
+	rm_rf(dir);
+	free(dir);
+}
+
 static void test_new_file_each_open(void **state)
 {
 	char *dir = make_tmpdir();
@@ -1597,6 +1639,7 @@ int main(void)
 		cmocka_unit_test(test_parse_head),
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_sync_split),
 		cmocka_unit_test(test_new_file_each_open),
 		cmocka_unit_test(test_truncated_option),
 		cmocka_unit_test(test_verify_corrupt_byte),
