@@ -137,35 +137,23 @@ struct crawler {
 	size_t nbusy, busycap;
 	struct host **held; /* hosts whose lease we hold */
 	size_t nheld, heldcap;
-	bool want_hosts; /* idle slots and no held host could use them */
-	/* A claim that found no host is not repeated before claim_at,
-	 * unless our own links named a host we do not hold. */
-	int64_t claim_at;
-	bool new_host;
 	int64_t renew_at;
+	/* A claim that found no host is not repeated before claim_at,
+	 * unless our own links named a host we do not hold (new_host). */
+	int64_t claim_at;
+	int64_t next_lease_at;
 	size_t inmem;	 /* leased jobs waiting in host queues */
-	int active;	 /* transfers under way */
 	struct job *act; /* their jobs */
+	int active;	 /* transfers under way */
 	int active_pages;
 	int64_t pages_before; /* pages this run recorded before we started */
 	struct crawl_stats stats;
-	bool lease_empty;
-	bool fresh; /* URLs were added since the last lease */
-	int64_t next_lease_at;
-	int idle_ms; /* the pause before looking for work again */
-	bool limit;
-	bool warc_failed; /* the writer refused: stop, evidence comes first */
-	/* the store could neither record a batch nor give its URLs back:
-	 * stop, and let a restart (which releases our leases) go on */
-	bool store_failed;
-	bool batch_open;
-	int batch;	  /* jobs finished and not yet committed */
-	struct job *done; /* them, in the order they finished */
+	struct job *done; /* finished jobs not yet committed, in order */
 	struct job **donetail;
+	int batch;     /* how many */
 	int batch_max; /* commit when this many are */
-	struct committer cm;
-	bool networked; /* PostgreSQL: workers share the frontier */
 	int64_t batch_at;
+	struct committer cm;
 	struct progress *prog;
 	struct url_rules rules;
 	struct url_trap_limits traps;
@@ -186,6 +174,18 @@ struct crawler {
 	char **scope_keys; /* hosts, domains or prefixes of the seeds */
 	size_t nscope;
 	int64_t queued_hint;
+	int idle_ms;	 /* the pause before looking for work again */
+	bool want_hosts; /* idle slots and no held host could use them */
+	bool new_host;
+	bool lease_empty;
+	bool fresh; /* URLs were added since the last lease */
+	bool limit;
+	bool warc_failed; /* the writer refused: stop, evidence comes first */
+	/* the store could neither record a batch nor give its URLs back:
+	 * stop, and let a restart (which releases our leases) go on */
+	bool store_failed;
+	bool batch_open;
+	bool networked; /* PostgreSQL: workers share the frontier */
 };
 
 static volatile sig_atomic_t stop_requested;
