@@ -77,7 +77,7 @@ static bool ref_clean(const unsigned char *p, size_t n)
 /* One input, both ways, against the reference where it applies. */
 static void check(const char *ct, const void *data, size_t n)
 {
-	unsigned char *p = malloc(n ? n : 1);
+	unsigned char *p = xmalloc(n ? n : 1);
 	struct slice body = {(const char *)p, n};
 	struct buf copy = BUF_INIT, tmp = BUF_INIT, ref = BUF_INIT;
 	const char *cs1 = NULL, *cs2 = NULL;

@@ -58,7 +58,7 @@ out:
 /* One response, every way, under every limit from 1 to past its size. */
 static void check(const char *resp, size_t n, bool borrows)
 {
-	char *p = malloc(n ? n : 1);
+	char *p = xmalloc(n ? n : 1);
 	struct slice in = {p, n};
 
 	memcpy(p, resp, n);
