@@ -123,6 +123,10 @@ struct committer {
 
 struct crawler {
 	struct store *st;
+	/* PostgreSQL: the scheduler's own connection, so that a lease never
+	 * waits for the committer's round trips (NULL on SQLite, where the
+	 * two would only take turns at the write lock). */
+	struct store *own;
 	const struct crawl_opts *o;
 	int64_t run;
 	CURLM *multi;
@@ -633,9 +637,12 @@ static void committer_stop(struct crawler *c)
 	cm->started = false;
 }
 
-/* The store, for this thread: once the committer is done with it. */
+/* The store, for this thread: its own connection, or the committer's
+ * once the committer is done with it. */
 static struct store *st(struct crawler *c)
 {
+	if (c->own)
+		return c->own;
 	committer_reap(c, true);
 	return c->st;
 }
@@ -965,7 +972,7 @@ static void maybe_lease(struct crawler *c)
 	if (now < c->next_lease_at && !c->fresh)
 		return;
 	/* Queued work left: not worth waiting for the committer. */
-	if (c->inmem && !committer_reap(c, false))
+	if (!c->own && c->inmem && !committer_reap(c, false))
 		return;
 	c->fresh = false;
 	if (c->o->max_pages &&
@@ -1808,6 +1815,11 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	c.donetail = &c.done;
 	c.idle_ms = 50;
 	c.networked = strcmp(store_backend(st), "sqlite") != 0;
+	if (c.networked && store_open_another(st, &c.own)) {
+		crawler_release(&c);
+		warc_writer_close(c.warc);
+		return ERR_FAIL;
+	}
 	if (c.pages_before)
 		store_capture_shas(st, run_id, on_seen, &c);
 	c.multi = curl_multi_init();
@@ -1826,6 +1838,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 		crawler_release(&c);
 		fetcher_free(c.fx);
 		curl_multi_cleanup(c.multi);
+		store_close(c.own);
 		warc_writer_close(c.warc);
 		return ERR_FAIL;
 	}
@@ -1864,6 +1877,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	crawler_release(&c);
 	fetcher_free(c.fx);
 	curl_multi_cleanup(c.multi);
+	store_close(c.own);
 	c.stats.limit_reached = c.limit;
 	c.stats.seconds = (double)(time_mono_ms() - t0) / 1000.0;
 	if (stop_requested && !rc)

@@ -158,6 +158,11 @@ int store_open(const char *uri, struct store **out)
 	return 0;
 }
 
+int store_open_another(const struct store *st, struct store **out)
+{
+	return store_open(st->uri, out);
+}
+
 void store_close(struct store *st)
 {
 	if (!st)

@@ -22,6 +22,10 @@ struct store;
  * is migrated to the newest version on open. */
 int store_open(const char *uri, struct store **out);
 void store_close(struct store *st);
+/* Another connection to the same store, for another thread.  PostgreSQL
+ * runs the two side by side; on SQLite they take turns writing (busy
+ * timeout), so one connection used by one thread at a time is better. */
+int store_open_another(const struct store *st, struct store **out);
 /* "sqlite" or "postgres". */
 const char *store_backend(const struct store *st);
 /* Current schema version, and apply pending migrations (idempotent). */
