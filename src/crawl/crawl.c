@@ -676,11 +676,15 @@ static int batch_commit(struct crawler *c)
 
 /*
  * How much may a kill cost?  Pages are committed in groups of at most
- * `concurrency` pages or BATCH_MS, and the group being written and the
- * one filling hold `concurrency` pages between them: a resumed crawl
+ * `concurrency` pages or BATCH_MS.  On SQLite the group being written and
+ * the one filling hold `concurrency` pages between them: a resumed crawl
  * refetches at most twice the concurrency (in flight plus uncommitted).
- * Committing every page would cost the crawl's speed: each commit
- * rewrites the same index pages.
+ * On PostgreSQL the committer spends its time waiting on round trips, and
+ * the scheduler waiting on it in turn cost 9% of the pages/s
+ * (bench/workers.sh pg1: 4,034 against 4,411 pages/s), so there each may
+ * hold `concurrency`: three times the concurrency, and only URLs this
+ * worker held (tests/e2e/workers.sh).  Committing every page would cost
+ * the crawl's speed: each commit rewrites the same index pages.
  */
 static void batch_maybe_commit(struct crawler *c, bool force)
 {
@@ -701,7 +705,8 @@ static void batch_maybe_commit(struct crawler *c, bool force)
 		pthread_mutex_lock(&cm->mu);
 		int writing = cm->busy ? cm->b.n : 0;
 		pthread_mutex_unlock(&cm->mu);
-		if (!force && c->batch + writing < c->batch_max)
+		if (!force &&
+		    c->batch + writing < (c->networked ? 2 : 1) * c->batch_max)
 			return; /* its turn comes when the committer is idle */
 		committer_reap(c, true);
 	}
