@@ -258,22 +258,12 @@ static bool is_canonical(const char *url, size_t len, const struct url_rules *r)
 {
 	size_t max = r && r->max_len ? r->max_len : 2048;
 	const char *h, *p, *seg;
-	unsigned port;
-	size_t n;
 
 	if (len > max)
 		return false;
-	if (!(h = urlsyn_authority(url)))
+	if (!(h = urlsyn_authority(url)) ||
+	    !(p = urlsyn_hostport(h, urlsyn_default_port(url, h))))
 		return false;
-	if (!(n = urlsyn_host(h)))
-		return false;
-	p = h + n;
-	if (*p == ':') {
-		if (!(n = urlsyn_port(p + 1, &port)) ||
-		    port == (h - url == 7 ? 80u : 443u))
-			return false;
-		p += 1 + n;
-	}
 	if (*p != '/')
 		return false;
 	for (seg = ++p; *p && *p != '?'; p++) {

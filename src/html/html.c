@@ -406,18 +406,9 @@ out:
 static bool base_verbatim(struct html_base *b, const char *url)
 {
 	const char *h = urlsyn_authority(url), *p, *end;
-	unsigned port;
-	size_t n;
 
-	if (!h || !(n = urlsyn_host(h)))
+	if (!h || !(p = urlsyn_hostport(h, urlsyn_default_port(url, h))))
 		return false;
-	p = h + n;
-	if (*p == ':') {
-		if (!(n = urlsyn_port(p + 1, &port)) ||
-		    port == (h - url == 7 ? 80u : 443u))
-			return false;
-		p += 1 + n;
-	}
 	if (!(end = base_cut(b, url, p)))
 		return false;
 	if (*end == '?') {
@@ -563,21 +554,14 @@ static bool resolve_fast(const struct html_base *b, const char *ref,
 		f->npre = b->origin_len;
 		f->ntail = simple_tail(ref, false);
 	} else if (urlsyn_authority(ref)) {
-		const char *h = urlsyn_authority(ref);
-		size_t n = urlsyn_host(h);
-		unsigned port;
+		/* a port in normal form only: "080" is 80 to curl */
+		const char *end = urlsyn_hostport(urlsyn_authority(ref), 0);
 
-		if (!n)
+		if (!end)
 			return false;
-		if (h[n] == ':') { /* "080" is 80 to curl: normal form only */
-			size_t k = urlsyn_port(h + n + 1, &port);
-			if (!k)
-				return false;
-			n += 1 + k;
-		}
 		f->pre = ref;
-		f->npre = (size_t)(h + n - ref);
-		f->tail = h + n;
+		f->npre = (size_t)(end - ref);
+		f->tail = end;
 		if (*f->tail == '/') {
 			f->ntail = simple_tail(f->tail, false);
 		} else if (!*f->tail) {

@@ -149,6 +149,25 @@ static inline size_t urlsyn_port(const char *p, unsigned *port)
 	return i;
 }
 
+/* Past the simple host and the port in normal form, if any, at h; NULL
+ * when either is not simple, or when the port is `reject_port` (the
+ * scheme's default, which curl drops; 0 rejects none). */
+static inline const char *urlsyn_hostport(const char *h, unsigned reject_port)
+{
+	size_t n = urlsyn_host(h), k;
+	unsigned port;
+
+	if (!n)
+		return NULL;
+	h += n;
+	if (*h != ':')
+		return h;
+	k = urlsyn_port(h + 1, &port);
+	if (!k || port == reject_port)
+		return NULL;
+	return h + 1 + k;
+}
+
 /* Where the authority starts in a lower-case "http://" or "https://" URL;
  * NULL for anything else. */
 static inline const char *urlsyn_authority(const char *s)
@@ -158,6 +177,13 @@ static inline const char *urlsyn_authority(const char *s)
 	if (!strncmp(s, "https://", 8))
 		return s + 8;
 	return NULL;
+}
+
+/* The default port of the URL whose authority urlsyn_authority() found
+ * at h. */
+static inline unsigned urlsyn_default_port(const char *url, const char *h)
+{
+	return h - url == 7 ? 80u : 443u;
 }
 
 #endif
