@@ -1143,6 +1143,25 @@ static void *prep_thread(void *arg)
 	return NULL;
 }
 
+/* NTHREADS prep_threads on w, each jobs[t]; mu as in struct prep_job. */
+static void run_prep_threads(struct prep_job *jobs, struct warc_writer *w,
+			     pthread_mutex_t *mu)
+{
+	pthread_t th[NTHREADS];
+
+	for (int t = 0; t < NTHREADS; t++) {
+		jobs[t].w = w;
+		jobs[t].mu = mu;
+		jobs[t].t = t;
+		assert_int_equal(
+			pthread_create(&th[t], NULL, prep_thread, &jobs[t]), 0);
+	}
+	for (int t = 0; t < NTHREADS; t++) {
+		assert_int_equal(pthread_join(th[t], NULL), 0);
+		assert_int_equal(jobs[t].errors, 0);
+	}
+}
+
 /* Every file: warcinfo first, every other record naming that warcinfo
  * record, every digest right.  Returns the number of records. */
 static int64_t check_files(const char *dir)
@@ -1222,19 +1241,9 @@ static void test_prepare_threads(void **state)
 	char *dir = make_tmpdir();
 	struct warc_writer *w = open_writer(dir, 0);
 	struct prep_job *jobs = xcalloc(NTHREADS, sizeof(*jobs));
-	pthread_t th[NTHREADS];
 
 	(void)state;
-	for (int t = 0; t < NTHREADS; t++) {
-		jobs[t].w = w;
-		jobs[t].t = t;
-		assert_int_equal(
-			pthread_create(&th[t], NULL, prep_thread, &jobs[t]), 0);
-	}
-	for (int t = 0; t < NTHREADS; t++) {
-		assert_int_equal(pthread_join(th[t], NULL), 0);
-		assert_int_equal(jobs[t].errors, 0);
-	}
+	run_prep_threads(jobs, w, NULL);
 	for (int k = PER_THREAD - 1; k >= 0; k--)
 		for (int t = NTHREADS - 1; t >= 0; t--)
 			assert_int_equal(warc_fetch_append(w, jobs[t].p[k],
@@ -1281,21 +1290,10 @@ static void test_prepare_append_concurrent(void **state)
 	struct warc_writer *w = open_writer(dir, 16 * 1024);
 	struct prep_job *jobs = xcalloc(NTHREADS, sizeof(*jobs));
 	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-	pthread_t th[NTHREADS];
 	char names[256][256];
 
 	(void)state;
-	for (int t = 0; t < NTHREADS; t++) {
-		jobs[t].w = w;
-		jobs[t].mu = &mu;
-		jobs[t].t = t;
-		assert_int_equal(
-			pthread_create(&th[t], NULL, prep_thread, &jobs[t]), 0);
-	}
-	for (int t = 0; t < NTHREADS; t++) {
-		assert_int_equal(pthread_join(th[t], NULL), 0);
-		assert_int_equal(jobs[t].errors, 0);
-	}
+	run_prep_threads(jobs, w, &mu);
 	assert_int_equal(warc_writer_close(w), 0);
 	assert_true(list_files(dir, names, 256) >= 10);
 	assert_int_equal(check_files(dir) -
