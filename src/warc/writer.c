@@ -329,6 +329,15 @@ static void field(struct buf *b, const char *name, const char *value)
 	buf_printf(b, "%s: %s\r\n", name, value);
 }
 
+/* A digest field from a SHA-256 already computed. */
+static void field_md(struct buf *b, const char *name,
+		     const unsigned char md[32])
+{
+	buf_printf(b, "%s: ", name);
+	warc_sha256_label(md, b);
+	buf_puts(b, "\r\n");
+}
+
 static void field_digest(struct buf *b, const char *name, struct slice data)
 {
 	buf_printf(b, "%s: ", name);
@@ -887,11 +896,8 @@ static void http_head(struct buf *h, const struct warc_fetch *f,
 		unsigned char md[32];
 
 		sha256(payload.p, payload.n, md);
-		if (http_ok) {
-			buf_puts(h, "WARC-Payload-Digest: ");
-			warc_sha256_label(md, h);
-			buf_puts(h, "\r\n");
-		}
+		if (http_ok)
+			field_md(h, "WARC-Payload-Digest", md);
 		if (resp)
 			hex_encode(md, sizeof(md), out->payload_sha256);
 	}
@@ -1050,6 +1056,7 @@ int warc_write_resource(struct warc_writer *w, const char *url,
 {
 	struct record_src r = {BUF_INIT, {0}, 0};
 	struct warc_prepared *p;
+	unsigned char md[32];
 	char date[32];
 	int rc;
 
@@ -1069,10 +1076,12 @@ int warc_write_resource(struct warc_writer *w, const char *url,
 	r.info_at = field_warcinfo(&r.head, p->warcinfo_id);
 	field(&r.head, "WARC-Target-URI", url);
 	field(&r.head, "Content-Type", content_type);
-	field_digest(&r.head, "WARC-Block-Digest", data);
-	field_digest(&r.head, "WARC-Payload-Digest", data);
+	/* a resource's block is its payload: one digest for the three */
+	sha256(data.p, data.n, md);
+	field_md(&r.head, "WARC-Block-Digest", md);
+	field_md(&r.head, "WARC-Payload-Digest", md);
 	buf_printf(&r.head, "Content-Length: %zu\r\n\r\n", data.n);
-	sha256_hex(data.p ? data.p : "", data.n, p->res.payload_sha256);
+	hex_encode(md, sizeof(md), p->res.payload_sha256);
 	r.block = data;
 	rc = prepared_fill(p, &r, 1, url);
 	if (!rc)
