@@ -1235,6 +1235,18 @@ static void check_fetch(const char *dir, const struct warc_written *out, int t,
 	free(path);
 }
 
+/* Every job's fetches read back from dir as written; frees jobs and dir
+ * (removing it). */
+static void check_prep_jobs(struct prep_job *jobs, char *dir)
+{
+	for (int t = 0; t < NTHREADS; t++)
+		for (int k = 0; k < PER_THREAD; k++)
+			check_fetch(dir, &jobs[t].out[k], t, k);
+	free(jobs);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* Prepared on four threads, appended by another in reverse order. */
 static void test_prepare_threads(void **state)
 {
@@ -1274,12 +1286,7 @@ static void test_prepare_threads(void **state)
 			warc_prepared_free(jobs[t].p[k]);
 	assert_int_equal(warc_writer_close(w), 0);
 	assert_int_equal(check_files(dir), 1 + 2 * NTHREADS * PER_THREAD);
-	for (int t = 0; t < NTHREADS; t++)
-		for (int k = 0; k < PER_THREAD; k++)
-			check_fetch(dir, &jobs[t].out[k], t, k);
-	free(jobs);
-	rm_rf(dir);
-	free(dir);
+	check_prep_jobs(jobs, dir);
 }
 
 /* As the crawler does it: prepare unlocked, append under a mutex, with
@@ -1299,12 +1306,7 @@ static void test_prepare_append_concurrent(void **state)
 	assert_int_equal(check_files(dir) -
 				 (int64_t)list_files(dir, names, 256),
 			 2 * NTHREADS * PER_THREAD);
-	for (int t = 0; t < NTHREADS; t++)
-		for (int k = 0; k < PER_THREAD; k++)
-			check_fetch(dir, &jobs[t].out[k], t, k);
-	free(jobs);
-	rm_rf(dir);
-	free(dir);
+	check_prep_jobs(jobs, dir);
 }
 
 static struct warc_prepared *prepare_str(struct warc_writer *w,
