@@ -26,10 +26,10 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
-#include <zlib.h>
 
 #include "warc/internal.h"
 #include "warc/warc.h"
+#include "deflate_test.h"
 
 #define FETCHED_AT 1795000000123LL /* 2026-11-18T11:06:40.123Z */
 
@@ -188,22 +188,7 @@ static void on_problem(void *arg, const char *file, int64_t off,
 
 static void gzip_member(const void *p, size_t n, struct buf *out)
 {
-	unsigned char chunk[65536];
-	z_stream z = {0};
-
-	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
-				      Z_DEFAULT_STRATEGY),
-			 Z_OK);
-	z.next_in = (unsigned char *)p;
-	z.avail_in = (uInt)n;
-	int zrc;
-	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		zrc = deflate(&z, Z_FINISH);
-		buf_append(out, chunk, sizeof(chunk) - z.avail_out);
-	} while (zrc != Z_STREAM_END);
-	deflateEnd(&z);
+	test_deflate(p, n, 6, 16 + MAX_WBITS, out);
 }
 
 /* ---- writer and reader ----------------------------------------------------
@@ -546,19 +531,7 @@ static const char BR_TEXT[] = "Obat kuat tanpa izin edar BPOM\n"
 
 static void zlib_compress(const char *s, int wbits, struct buf *out)
 {
-	unsigned char chunk[4096];
-	z_stream z = {0};
-
-	assert_int_equal(
-		deflateInit2(&z, 9, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY),
-		Z_OK);
-	z.next_in = (unsigned char *)s;
-	z.avail_in = (uInt)strlen(s);
-	z.next_out = chunk;
-	z.avail_out = sizeof(chunk);
-	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-	buf_append(out, chunk, sizeof(chunk) - z.avail_out);
-	deflateEnd(&z);
+	test_deflate(s, strlen(s), 9, wbits, out);
 }
 
 static void test_decode(void **state)

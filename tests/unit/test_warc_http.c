@@ -18,9 +18,9 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <zlib.h>
 
 #include "warc/warc.h"
+#include "deflate_test.h"
 
 /* warc_http_body() before the view. */
 static int ref_body(struct slice response, size_t max, struct buf *out)
@@ -101,19 +101,7 @@ static void check_s(const char *resp, bool borrows)
 
 static void gzip_text(const char *s, struct buf *out)
 {
-	unsigned char z[1024];
-	z_stream st = {0};
-
-	assert_int_equal(deflateInit2(&st, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
-				      Z_DEFAULT_STRATEGY),
-			 Z_OK);
-	st.next_in = (unsigned char *)s;
-	st.avail_in = (uInt)strlen(s);
-	st.next_out = z;
-	st.avail_out = sizeof(z);
-	assert_int_equal(deflate(&st, Z_FINISH), Z_STREAM_END);
-	buf_append(out, z, sizeof(z) - st.avail_out);
-	deflateEnd(&st);
+	test_deflate(s, strlen(s), 6, 16 + MAX_WBITS, out);
 }
 
 static void test_plain(void **state)
