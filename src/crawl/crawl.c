@@ -602,7 +602,7 @@ static bool committer_reap(struct crawler *c, bool wait)
 {
 	struct committer *cm = &c->cm;
 	struct batch b = {0};
-	bool idle;
+	bool idle, written;
 
 	if (!cm->started)
 		return true;
@@ -610,13 +610,14 @@ static bool committer_reap(struct crawler *c, bool wait)
 	while (wait && cm->busy)
 		pthread_cond_wait(&cm->cv, &cm->mu);
 	idle = !cm->busy;
-	if (cm->written) {
+	written = cm->written;
+	if (written) {
 		b = cm->b;
 		cm->b = (struct batch){0};
 		cm->written = false;
 	}
 	pthread_mutex_unlock(&cm->mu);
-	if (b.done || b.pend || b.rc)
+	if (written)
 		batch_settle(c, &b);
 	return idle;
 }
