@@ -1677,9 +1677,10 @@ static int start_digest(struct crawler *c)
 		.warc = c->warc,
 		.crawl = c->o,
 		.rules = &c->rules,
-		/* one per core: with the scheduler's thread that oversubscribes
-		 * by one, which keeps every core busy when one thread waits */
-		.threads = (int)MAX(1, MIN(sysconf(_SC_NPROCESSORS_ONLN), 8)),
+		/* one per core but the scheduler's, which digests too (see
+		 * loop()) */
+		.threads = (int)MAX(1, MIN(sysconf(_SC_NPROCESSORS_ONLN) - 1,
+					   8)),
 		.wake = wake,
 		.wake_arg = c->multi,
 	};
@@ -1738,6 +1739,15 @@ static void loop(struct crawler *c)
 		progress_update(c->prog, &c->stats,
 				c->queued_hint + (int64_t)c->inmem, c->active,
 				false);
+		/* Rather than sleep until a socket or the evidence thread
+		 * wakes us, digest a page here; perform() then reads
+		 * whatever arrived meanwhile.  A sleeping scheduler is woken
+		 * several times per page, and every wake-up preempts an
+		 * evidence thread on a busy machine: on two cores this
+		 * halved the crawl's context switches (65,000 to 27,000 per
+		 * 20,000 pages) for +5% pages/s. */
+		if (c->inpipe && digest_help(c->dg))
+			continue;
 		if (c->active || c->inpipe || c->nbusy)
 			curl_multi_poll(c->multi, NULL, 0,
 					c->active || c->inpipe

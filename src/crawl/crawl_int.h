@@ -80,7 +80,7 @@ struct exchange {
 };
 
 struct digest_opts {
-	struct warc_writer *warc; /* the thread's alone until digest_stop */
+	struct warc_writer *warc; /* the digest's alone until digest_stop */
 	const struct crawl_opts *crawl;
 	const struct url_rules *rules;
 	int threads;		 /* how many (1 to 8) */
@@ -94,6 +94,10 @@ void digest_push(struct digest *d, struct exchange *x);
 /* The next exchange back, in the order they finish; NULL if none is ready
  * (wait: block until one is; only when one was pushed and not yet popped). */
 struct exchange *digest_pop(struct digest *d, bool wait);
+/* Digest the next queued exchange on the caller's thread, as an evidence
+ * thread would (it then comes back through digest_pop()); false if none
+ * was queued.  The scheduler calls it instead of sleeping. */
+bool digest_help(struct digest *d);
 /* Stop the thread (every pushed exchange must have been popped) and sync
  * the WARC file.  Returns the first sync error. */
 int digest_stop(struct digest *d);

@@ -1,13 +1,14 @@
 /*
- * digest.c - the crawl's second thread: evidence and reading.
+ * digest.c - the crawl's evidence threads: evidence and reading.
  *
  * Per page, most of the crawl's CPU goes to work that needs neither
  * libcurl nor the store: compressing and hashing the WARC records, decoding
  * and parsing the body, resolving and canonicalising its links.  That work
- * runs here, so the scheduler's thread only drives transfers and commits,
- * and a crawl uses two cores.
+ * runs here, beside the scheduler's thread, so a crawl uses every core.
  *
- * A few threads (one per core by default): each takes the next exchange,
+ * A few threads (one per core but the scheduler's by default), and the
+ * scheduler's own thread when it would otherwise sleep (digest_help()):
+ * each takes the next exchange,
  * prepares its records unlocked (hashing, compression), appends them
  * under the writer's lock (one writer at a time, and each exchange's two
  * records stay together), then reads the body unlocked.  Exchanges come
@@ -196,6 +197,51 @@ static void maybe_sync(struct digest *d, bool force)
 		d->sync_rc = rc;
 }
 
+/* x is processed: hand it back (called with the mutex held). */
+static void done_locked(struct digest *d, struct exchange *x, bool wake)
+{
+	if (!x->rc)
+		d->unsynced = true;
+	if (d->sync_rc && !x->rc)
+		x->rc = d->sync_rc; /* evidence may be lost: stop */
+	x->next = NULL;
+	/* One wake-up per batch: the scheduler takes the whole queue
+	 * when it wakes, so a non-empty queue has one pending. */
+	if (wake && !d->outq && d->o.wake)
+		d->o.wake(d->o.wake_arg);
+	*d->outtail = x;
+	d->outtail = &x->next;
+	pthread_cond_signal(&d->done_cv);
+}
+
+static struct exchange *take_locked(struct digest *d)
+{
+	struct exchange *x = d->inq;
+
+	if (x) {
+		d->inq = x->next;
+		if (!d->inq)
+			d->intail = &d->inq;
+	}
+	return x;
+}
+
+bool digest_help(struct digest *d)
+{
+	struct exchange *x;
+
+	pthread_mutex_lock(&d->mu);
+	x = take_locked(d);
+	pthread_mutex_unlock(&d->mu);
+	if (!x)
+		return false;
+	process(d, x);
+	pthread_mutex_lock(&d->mu);
+	done_locked(d, x, false);
+	pthread_mutex_unlock(&d->mu);
+	return true;
+}
+
 static void *run(void *arg)
 {
 	struct digest *d = arg;
@@ -236,26 +282,13 @@ static void *run(void *arg)
 				maybe_sync(d, true);
 			continue;
 		}
-		d->inq = x->next;
-		if (!d->inq)
-			d->intail = &d->inq;
+		take_locked(d);
 		pthread_mutex_unlock(&d->mu);
 
 		process(d, x);
 
 		pthread_mutex_lock(&d->mu);
-		if (!x->rc)
-			d->unsynced = true;
-		if (d->sync_rc && !x->rc)
-			x->rc = d->sync_rc; /* evidence may be lost: stop */
-		x->next = NULL;
-		/* One wake-up per batch: the scheduler takes the whole queue
-		 * when it wakes, so a non-empty queue has one pending. */
-		if (!d->outq && d->o.wake)
-			d->o.wake(d->o.wake_arg);
-		*d->outtail = x;
-		d->outtail = &x->next;
-		pthread_cond_signal(&d->done_cv);
+		done_locked(d, x, true);
 		maybe_sync(d, false);
 	}
 	maybe_sync(d, true);
