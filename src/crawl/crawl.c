@@ -1679,8 +1679,8 @@ static int start_digest(struct crawler *c)
 		.rules = &c->rules,
 		/* one per core but the scheduler's, which digests too (see
 		 * loop()) */
-		.threads = (int)MAX(1, MIN(sysconf(_SC_NPROCESSORS_ONLN) - 1,
-					   8)),
+		.threads =
+			(int)MAX(1, MIN(sysconf(_SC_NPROCESSORS_ONLN) - 1, 8)),
 		.wake = wake,
 		.wake_arg = c->multi,
 	};
