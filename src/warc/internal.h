@@ -36,4 +36,8 @@ void warc_sha256_label(const unsigned char md[32], struct buf *out);
  * before any thread writes; 0 in production. */
 extern size_t warc_gzip_room_cap;
 
+/* Tests only: members the calling thread coded with learnt tables (see
+ * GZ_TRAIN in writer.c). */
+extern _Thread_local unsigned long warc_gzip_learnt;
+
 #endif

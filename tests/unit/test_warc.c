@@ -1423,6 +1423,87 @@ static void test_overflow_fallback(void **state)
 	free(dir);
 }
 
+/* Responses and requests after the first few are coded with tables
+ * learnt from earlier ones; bytes the tables do not suit (random, like an
+ * image) are coded at level 1 and do not grow; everything reads back as
+ * written. */
+static uint64_t lt_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* An HTTP response of about n bytes: text, or random bytes. */
+static void lt_response(uint64_t *x, size_t n, bool text, struct buf *out)
+{
+	static const char *const words[] = {
+		"obat",	 "kuat",  "tanpa",	  "izin",    "edar",
+		"BPOM",	 "jamu",  "krim",	  "pemutih", "suplemen",
+		"harga", "promo", "kirim",	  "cepat",   "asli",
+		"<p>",	 "</p>",  "<a href=\"/p/"};
+	struct buf body = BUF_INIT;
+
+	while (body.len < n) {
+		uint64_t r = lt_rand(x);
+
+		if (!text) {
+			buf_append(&body, &r, sizeof(r));
+			continue;
+		}
+		buf_puts(&body, words[r % (sizeof(words) / sizeof(words[0]))]);
+		buf_puts(&body, r >> 32 & 3 ? " " : "\n");
+	}
+	buf_reset(out);
+	buf_printf(out,
+		   "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
+		   "Content-Length: %zu\r\n\r\n",
+		   text ? "text/html" : "image/jpeg", body.len);
+	buf_append(out, body.p, body.len);
+	buf_release(&body);
+}
+
+static void test_learnt_tables(void **state)
+{
+	char *dir = make_tmpdir();
+	struct warc_writer *w = open_writer(dir, 0);
+	struct buf resp = BUF_INIT;
+	struct warc_written out;
+	uint64_t x = 88172645463325252ull;
+	unsigned long learnt;
+
+	(void)state;
+	/* learnt after a few, then used for nearly every request and
+	 * response */
+	for (int i = 0; i < 300; i++) {
+		lt_response(&x, 6000 + (size_t)(i % 7) * 1000, true, &resp);
+		assert_int_equal(
+			write_one(w, resp.p, resp.len, WARC_TRUNC_NONE, &out),
+			0);
+		assert_true(out.length < (int64_t)resp.len * 2 / 3);
+	}
+	assert_true(warc_gzip_learnt > 2 * 250);
+	/* random bytes: the learnt tables would not shrink them, so only
+	 * the requests use them */
+	learnt = warc_gzip_learnt;
+	for (int i = 0; i < 40; i++) {
+		lt_response(&x, 8000, false, &resp);
+		assert_int_equal(
+			write_one(w, resp.p, resp.len, WARC_TRUNC_NONE, &out),
+			0);
+		assert_true(out.length < (int64_t)resp.len + 1024);
+	}
+	assert_true(warc_gzip_learnt - learnt <= 40);
+	assert_true(warc_gzip_learnt - learnt >= 30);
+	assert_int_equal(warc_writer_close(w), 0);
+	/* every member inflates to records whose digests hold */
+	assert_int_equal(check_files(dir), 1 + 2 * 340);
+	buf_release(&resp);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* A write that fails (the file size limit here, a full disk in real life)
  * is cut off the file; the writer then refuses appends, and what it wrote
  * before stays readable. */
@@ -1623,6 +1704,7 @@ int main(void)
 		cmocka_unit_test(test_prepare_append_concurrent),
 		cmocka_unit_test(test_rotation_between),
 		cmocka_unit_test(test_overflow_fallback),
+		cmocka_unit_test(test_learnt_tables),
 		cmocka_unit_test(test_failed_append),
 		cmocka_unit_test(test_corpus),
 	};
