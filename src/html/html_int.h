@@ -16,6 +16,12 @@
 
 #include <curl/curl.h>
 
+/* A parser for `utf8` (strictly valid UTF-8, as html_to_utf8() makes it;
+ * NULL when empty or over 2 GiB), with the options every parse here uses;
+ * its SAX handler builds a tree unless the caller replaces it.  `url` is
+ * for messages.  The caller frees it with htmlFreeParserCtxt(). */
+htmlParserCtxtPtr html_parser_new(struct slice utf8, const char *url);
+
 /* A document's base, parsed once per document (by curl only when needed:
  * see html_base_init()). */
 struct html_base {

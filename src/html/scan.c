@@ -204,10 +204,10 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
 
 static void parse(struct slice utf8, const char *url, struct scan *s)
 {
-	htmlParserCtxtPtr p = htmlNewParserCtxt();
+	htmlParserCtxtPtr p = html_parser_new(utf8, url);
 
 	if (!p)
-		die("htmlNewParserCtxt failed");
+		return;
 	/* only these callbacks: no document, no text nodes */
 	memset(p->sax, 0, sizeof(*p->sax));
 	p->sax->startElement = on_start;
@@ -216,10 +216,7 @@ static void parse(struct slice utf8, const char *url, struct scan *s)
 	p->sax->processingInstruction = on_pi;
 	p->sax->internalSubset = on_doctype;
 	p->_private = s;
-	htmlCtxtReadMemory(p, utf8.p, (int)utf8.n, url, "UTF-8",
-			   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-				   HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-				   HTML_PARSE_COMPACT);
+	htmlParseDocument(p);
 	if (p->myDoc)
 		xmlFreeDoc(p->myDoc);
 	htmlFreeParserCtxt(p);

@@ -130,6 +130,48 @@ static void test_awkward(void **state)
 			same_s(docs[i], max == 3 ? 10000 : max);
 }
 
+/* Links as html_scan_links() hands them out, one per line. */
+static char *scan_s(const char *html)
+{
+	struct buf b = BUF_INIT;
+
+	html_scan_links((struct slice){html, strlen(html)},
+			"http://shop.example.co.id/", 100, collect, &b, NULL);
+	return b.p ? b.p : xstrdup("");
+}
+
+/* The text is UTF-8 by the time it is parsed, whatever the page declared
+ * and whatever came before: a non-ASCII link reads the same after a <meta
+ * charset> naming Latin-1, after emoji, after U+FFFF, after a
+ * replacement character (libxml2 2.9 would switch the rest of the page to
+ * Latin-1 on a <meta> or on a sequence it cannot decode). */
+static void test_utf8_kept(void **state)
+{
+	static const char link[] = "<a href=\"/k/\xc3\xa9\xe2\x82\xac\">x</a>";
+	static const char *const before[] = {
+		"<meta charset=iso-8859-1>",
+		"<meta http-equiv=Content-Type content='text/html; "
+		"charset=windows-1252'>",
+		"<p>\xf0\x9f\x94\xa5 \xc2\xb7</p>",
+		"<p>\xef\xbf\xbf \xef\xbf\xbe</p>",
+		"<p>\xef\xbf\xbd</p>",
+	};
+	char *want = scan_s(link);
+
+	(void)state;
+	assert_non_null(strstr(want, "/k/"));
+	for (size_t i = 0; i < sizeof(before) / sizeof(*before); i++) {
+		char *doc = xasprintf("%s%s", before[i], link);
+		char *got = scan_s(doc);
+
+		assert_string_equal(got, want);
+		same_s(doc, 100);
+		free(got);
+		free(doc);
+	}
+	free(want);
+}
+
 static void test_deep(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -201,6 +243,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_awkward),
+		cmocka_unit_test(test_utf8_kept),
 		cmocka_unit_test(test_deep),
 		cmocka_unit_test(test_corpora),
 	};

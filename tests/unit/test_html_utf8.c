@@ -2,9 +2,11 @@
  * test_html_utf8.c - html_to_utf8() and its no-copy form.
  *
  * copy_utf8() (valid UTF-8 kept, each invalid byte U+FFFD, NUL a space) is
- * checked against the byte-at-a-time version it replaced, kept here as the
- * reference, on inputs that put NUL bytes, invalid bytes and truncated
- * sequences on every side of the 16-byte steps of the ASCII scan.
+ * checked against a byte-at-a-time reference that decodes each sequence
+ * (valid: RFC 3629, so no overlong forms, surrogates or values above
+ * U+10FFFF, which libxml2 would not decode either), on inputs that put NUL
+ * bytes, invalid bytes and truncated sequences on every side of the
+ * 16-byte steps of the ASCII scan.
  * html_to_utf8_view() must give the same bytes, return value and charset
  * as html_to_utf8(), and borrow the body exactly when it is clean.  Every
  * input sits in a buffer of its exact size, so a read past its end is an
@@ -22,7 +24,8 @@
 
 #include "html/html.h"
 
-/* The reference: copy_utf8() and valid_utf8() as they were. */
+/* The reference, a byte at a time: a sequence is kept when it decodes to
+ * a Unicode scalar value in its shortest form (RFC 3629). */
 static size_t seq_len(unsigned char c)
 {
 	return c < 0x80		? 1
@@ -32,15 +35,33 @@ static size_t seq_len(unsigned char c)
 				: 0;
 }
 
+static size_t ref_seq(const unsigned char *p, size_t n)
+{
+	static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+	size_t len = seq_len(p[0]);
+	uint32_t cp;
+
+	if (!len || len > n)
+		return 0;
+	if (len == 1)
+		return 1;
+	cp = p[0] & (0x7Fu >> len);
+	for (size_t k = 1; k < len; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[k] & 0x3Fu);
+	}
+	if (cp < least[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
 static void ref_copy(const unsigned char *p, size_t n, struct buf *out)
 {
 	for (size_t i = 0; i < n;) {
-		size_t len = seq_len(p[i]);
-		bool ok = len && i + len <= n && p[i] != 0;
+		size_t len = p[i] ? ref_seq(p + i, n - i) : 0;
 
-		for (size_t k = 1; ok && k < len; k++)
-			ok = (p[i + k] & 0xC0) == 0x80;
-		if (ok) {
+		if (len) {
 			buf_append(out, p + i, len);
 			i += len;
 		} else {
@@ -55,16 +76,9 @@ static void ref_copy(const unsigned char *p, size_t n, struct buf *out)
 
 static bool ref_valid(const unsigned char *p, size_t n)
 {
-	for (size_t i = 0; i < n;) {
-		size_t len = seq_len(p[i]);
-
-		if (!len || i + len > n)
+	for (size_t i = 0, len; i < n; i += len)
+		if (!(len = ref_seq(p + i, n - i)))
 			return false;
-		for (size_t k = 1; k < len; k++)
-			if ((p[i + k] & 0xC0) != 0x80)
-				return false;
-		i += len;
-	}
 	return true;
 }
 
@@ -149,8 +163,17 @@ static void test_positions(void **state)
 		{"\xF0\x9F\x98", 3},
 		{"\xC3\x41", 2}, /* a lead, then not a continuation */
 		{"\xE2\x82\x41", 3},
-		{"\xC0\x80", 2},     /* overlong NUL: structurally kept */
-		{"\xED\xA0\x80", 3}, /* a surrogate: kept too */
+		{"\xC0\x80", 2},	 /* overlong NUL */
+		{"\xC1\xBF", 2},	 /* overlong */
+		{"\xE0\x80\x80", 3},	 /* overlong */
+		{"\xE0\xA0\x80", 3},	 /* U+0800, the first 3-byte one */
+		{"\xED\xA0\x80", 3},	 /* a surrogate */
+		{"\xED\x9F\xBF", 3},	 /* U+D7FF, just before them */
+		{"\xEF\xBF\xBF", 3},	 /* U+FFFF: valid UTF-8 */
+		{"\xF0\x80\x80\x80", 4}, /* overlong */
+		{"\xF4\x8F\xBF\xBF", 4}, /* U+10FFFF, the last */
+		{"\xF4\x90\x80\x80", 4}, /* above it */
+		{"\xF5\x80\x80\x80", 4},
 	};
 	char text[64];
 
@@ -234,6 +257,7 @@ static void test_random(void **state)
 	static const unsigned char pick[] = {
 		'a',  'b',  '<',  '>',	' ',  0,    0x80, 0xBF, 0xC3,
 		0xA9, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0xFF, 0xC0, 0xED,
+		0xE0, 0xA0, 0xF4, 0x8F, 0x90, 0xF5, 0xC1, 0xC2,
 	};
 	unsigned char in[96];
 	uint64_t x = 0x9E3779B97F4A7C15u;
