@@ -12,8 +12,14 @@
 # and bench/out/crawl.txt.  Installs nothing: scripts/install-deps provides
 # nginx-light, wget2 and python3-scrapy.
 #
+# patroli and wget2 run BENCH_ROUNDS times each (default 3), alternating,
+# and the table shows each tool's median round; the ratio is that of the
+# medians, and each round's own ratio is listed too (one wget2 run can be
+# off by a third from the next).  Scrapy, 50 times slower, runs once.
+#
 # Environment: BENCH_PAGES (default 20000), BENCH_CONCURRENCY (16),
-# BENCH_TOOLS (default "patroli wget2 scrapy"), BENCH_TIMEOUT (seconds one
+# BENCH_ROUNDS (3), BENCH_TOOLS (default "patroli wget2 scrapy"),
+# BENCH_TIMEOUT (seconds one
 # tool may take, default 900; a tool that hangs is stopped and marked),
 # BENCH_MAX_PAGES (patroli's --max-pages, default BENCH_PAGES; 0 = none),
 # BENCH_KEEP=1 (keep the temporary directory: stores, logs, downloads),
@@ -26,6 +32,7 @@ cd "$(dirname "$0")/.."
 PAGES=${BENCH_PAGES:-20000}
 CONC=${BENCH_CONCURRENCY:-16}
 TOOLS=${BENCH_TOOLS:-patroli wget2 scrapy}
+ROUNDS=${BENCH_ROUNDS:-3}
 BIN=${PATROLI:-./patroli}
 OUTDIR=bench/out
 SITE=$OUTDIR/site-$PAGES
@@ -70,16 +77,16 @@ echo "site: $PAGES pages, $(du -sh "$SITE" | cut -f1), served by nginx at $BASE"
 
 declare -A R_PAGES R_SECS R_RSS R_CPU R_NOTE
 
-record() { # TOOL RESULTFILE PAGES
-	local secs rss code cpu
+record() { # TOOL RESULTFILE PAGES (the round is $ROUND)
+	local secs rss code cpu k=$1:$ROUND
 	read -r secs rss code cpu <"$2"
-	R_CPU[$1]=$cpu
-	R_PAGES[$1]=$3
-	R_SECS[$1]=$secs
-	R_RSS[$1]=$rss
-	R_NOTE[$1]=""
-	[ "$code" = 0 ] || R_NOTE[$1]="exit $code"
-	[ "$code" = timeout ] && R_NOTE[$1]="stopped after ${MEASURE_TIMEOUT}s"
+	R_CPU[$k]=$cpu
+	R_PAGES[$k]=$3
+	R_SECS[$k]=$secs
+	R_RSS[$k]=$rss
+	R_NOTE[$k]=""
+	[ "$code" = 0 ] || R_NOTE[$k]="exit $code"
+	[ "$code" = timeout ] && R_NOTE[$k]="stopped after ${MEASURE_TIMEOUT}s"
 	if [ "$code" != 0 ]; then
 		echo "warning: $1 exited with status $code (log: $T/$1.log)" >&2
 		tail -n 5 "$T/$1.log" >&2 || true
@@ -151,10 +158,31 @@ settle() {
 	fi
 }
 
-for t in $TOOLS; do
-	settle
-	"run_$t"
+# Rounds alternate the tools, so that a slow minute on the machine falls
+# on both.
+declare -A N_ROUNDS
+for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+	for t in $TOOLS; do
+		[ "$t" = scrapy ] && [ "$ROUND" -gt 1 ] && continue
+		settle
+		"run_$t"
+		N_ROUNDS[$t]=$ROUND
+	done
 done
+
+# pages/s of TOOL's round R
+rate() {
+	awk -v p="${R_PAGES[$1:$2]}" -v s="${R_SECS[$1:$2]}" \
+		'BEGIN { printf "%.1f", (s > 0 ? p / s : 0) }'
+}
+
+# The round of TOOL with the median pages/s (the lower of the middle two).
+median_round() {
+	local r
+	for ((r = 1; r <= N_ROUNDS[$1]; r++)); do
+		echo "$(rate "$1" "$r") $r"
+	done | sort -n | awk '{ v[NR] = $2 } END { print v[int((NR + 1) / 2)] }'
+}
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 REPORT=$OUTDIR/crawl-$STAMP.txt
@@ -162,21 +190,37 @@ REPORT=$OUTDIR/crawl-$STAMP.txt
 	echo "# bench/crawl.sh $STAMP: $PAGES pages, concurrency $CONC," \
 		"nginx on loopback, $(nproc) CPUs, load $(cut -d' ' -f1-3 \
 		/proc/loadavg)"
-	printf '%-8s %8s %9s %9s %13s %9s\n' tool pages seconds pages/s \
-		"peak RSS MiB" "CPU s"
+	echo "# median of $ROUNDS round(s) for patroli and wget2, one for Scrapy"
+	printf '%-8s %8s %9s %9s %13s %9s  %s\n' tool pages seconds pages/s \
+		"peak RSS MiB" "CPU s" "pages/s of each round"
+	declare -A MED
 	for t in $TOOLS; do
-		awk -v t="$t" -v p="${R_PAGES[$t]}" -v s="${R_SECS[$t]}" \
-			-v r="${R_RSS[$t]}" -v c="${R_CPU[$t]}" \
-			-v n="${R_NOTE[$t]}" 'BEGIN {
-			printf "%-8s %8d %9.2f %9.1f %13.1f %9.2f%s\n", t, p, s,
-				(s > 0 ? p / s : 0), r / 1024, c,
+		m=$(median_round "$t")
+		MED[$t]=$m
+		k=$t:$m
+		all=""
+		for ((r = 1; r <= N_ROUNDS[$t]; r++)); do
+			all="$all $(rate "$t" "$r")"
+		done
+		awk -v t="$t" -v p="${R_PAGES[$k]}" -v s="${R_SECS[$k]}" \
+			-v r="${R_RSS[$k]}" -v c="${R_CPU[$k]}" \
+			-v n="${R_NOTE[$k]}" -v all="$all" 'BEGIN {
+			printf "%-8s %8d %9.2f %9.1f %13.1f %9.2f %s%s\n", t, p,
+				s, (s > 0 ? p / s : 0), r / 1024, c, all,
 				(n != "" ? "  (" n ")" : "") }'
 	done
-	if [ -n "${R_SECS[patroli]:-}" ] && [ -n "${R_SECS[wget2]:-}" ]; then
-		awk -v pp="${R_PAGES[patroli]}" -v ps="${R_SECS[patroli]}" \
-			-v wp="${R_PAGES[wget2]}" -v ws="${R_SECS[wget2]}" 'BEGIN {
-			a = ps > 0 ? pp / ps : 0; b = ws > 0 ? wp / ws : 0
-			printf "ratio patroli/wget2 = %.2f\n", (b > 0 ? a / b : 0) }'
+	if [ -n "${MED[patroli]:-}" ] && [ -n "${MED[wget2]:-}" ]; then
+		each=""
+		for ((r = 1; r <= ROUNDS; r++)); do
+			each="$each $(awk -v a="$(rate patroli "$r")" \
+				-v b="$(rate wget2 "$r")" \
+				'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+		done
+		awk -v a="$(rate patroli "${MED[patroli]}")" \
+			-v b="$(rate wget2 "${MED[wget2]}")" -v each="$each" \
+			'BEGIN { printf "ratio patroli/wget2 = %.2f (median over " \
+				"median; each round:%s)\n", (b > 0 ? a / b : 0),
+				each }'
 	fi
 } | tee "$REPORT"
 cp "$REPORT" "$OUTDIR/crawl.txt"
