@@ -37,6 +37,37 @@
 #define MAX_THREADS 8
 #define DIGEST_NICE 10 /* see run() */
 
+/* A FIFO of exchanges, linked through x->next; under the digest's mutex. */
+struct xqueue {
+	struct exchange *head, **tail;
+};
+
+static void xq_init(struct xqueue *q)
+{
+	q->head = NULL;
+	q->tail = &q->head;
+}
+
+static void xq_push(struct xqueue *q, struct exchange *x)
+{
+	x->next = NULL;
+	*q->tail = x;
+	q->tail = &x->next;
+}
+
+static struct exchange *xq_pop(struct xqueue *q)
+{
+	struct exchange *x = q->head;
+
+	if (x) {
+		q->head = x->next;
+		if (!q->head)
+			q->tail = &q->head;
+		x->next = NULL;
+	}
+	return x;
+}
+
 struct digest {
 	struct digest_opts o;
 	pthread_t thread[MAX_THREADS];
@@ -45,8 +76,7 @@ struct digest {
 	pthread_mutex_t wmu;	/* the WARC writer's: one caller at a time */
 	pthread_cond_t cv;	/* work arrived, or stop */
 	pthread_cond_t done_cv; /* an exchange came back */
-	struct exchange *inq, **intail;
-	struct exchange *outq, **outtail;
+	struct xqueue in, out;	/* pushed, and back */
 	bool stop;
 	bool unsynced;
 	int64_t synced_at;
@@ -204,26 +234,12 @@ static void done_locked(struct digest *d, struct exchange *x, bool wake)
 		d->unsynced = true;
 	if (d->sync_rc && !x->rc)
 		x->rc = d->sync_rc; /* evidence may be lost: stop */
-	x->next = NULL;
 	/* One wake-up per batch: the scheduler takes the whole queue
 	 * when it wakes, so a non-empty queue has one pending. */
-	if (wake && !d->outq && d->o.wake)
+	if (wake && !d->out.head && d->o.wake)
 		d->o.wake(d->o.wake_arg);
-	*d->outtail = x;
-	d->outtail = &x->next;
+	xq_push(&d->out, x);
 	pthread_cond_signal(&d->done_cv);
-}
-
-static struct exchange *take_locked(struct digest *d)
-{
-	struct exchange *x = d->inq;
-
-	if (x) {
-		d->inq = x->next;
-		if (!d->inq)
-			d->intail = &d->inq;
-	}
-	return x;
 }
 
 bool digest_help(struct digest *d)
@@ -231,7 +247,7 @@ bool digest_help(struct digest *d)
 	struct exchange *x;
 
 	pthread_mutex_lock(&d->mu);
-	x = take_locked(d);
+	x = xq_pop(&d->in);
 	pthread_mutex_unlock(&d->mu);
 	if (!x)
 		return false;
@@ -264,7 +280,7 @@ static void *run(void *arg)
 			strerror(errno));
 	pthread_mutex_lock(&d->mu);
 	for (;;) {
-		struct exchange *x = d->inq;
+		struct exchange *x = xq_pop(&d->in);
 
 		if (!x) {
 			struct timespec ts;
@@ -282,7 +298,6 @@ static void *run(void *arg)
 				maybe_sync(d, true);
 			continue;
 		}
-		take_locked(d);
 		pthread_mutex_unlock(&d->mu);
 
 		process(d, x);
@@ -314,8 +329,8 @@ int digest_start(const struct digest_opts *o, struct digest **out)
 	int rc = 0;
 
 	d->o = *o;
-	d->intail = &d->inq;
-	d->outtail = &d->outq;
+	xq_init(&d->in);
+	xq_init(&d->out);
 	d->synced_at = time_mono_ms();
 	/* libxml2 sets up its globals once, from this thread */
 	xmlInitParser();
@@ -340,25 +355,10 @@ int digest_start(const struct digest_opts *o, struct digest **out)
 
 void digest_push(struct digest *d, struct exchange *x)
 {
-	x->next = NULL;
 	pthread_mutex_lock(&d->mu);
-	*d->intail = x;
-	d->intail = &x->next;
+	xq_push(&d->in, x);
 	pthread_cond_signal(&d->cv);
 	pthread_mutex_unlock(&d->mu);
-}
-
-static struct exchange *pop_locked(struct digest *d)
-{
-	struct exchange *x = d->outq;
-
-	if (x) {
-		d->outq = x->next;
-		if (!d->outq)
-			d->outtail = &d->outq;
-		x->next = NULL;
-	}
-	return x;
 }
 
 struct exchange *digest_pop(struct digest *d, bool wait)
@@ -366,7 +366,7 @@ struct exchange *digest_pop(struct digest *d, bool wait)
 	struct exchange *x;
 
 	pthread_mutex_lock(&d->mu);
-	while (!(x = pop_locked(d)) && wait)
+	while (!(x = xq_pop(&d->out)) && wait)
 		pthread_cond_wait(&d->done_cv, &d->mu);
 	pthread_mutex_unlock(&d->mu);
 	return x;
