@@ -36,7 +36,8 @@ static const struct cmd_opt crawl_opts[] = {
 	{"max-query-variants", OPT_INT, "N",
 	 "URLs with a query string per path (default 1000)"},
 	{"retries", OPT_INT, "N",
-	 "attempts for 429, 5xx and dropped connections (default 3)"},
+	 "attempts for 429, 5xx, timeouts and dropped connections "
+	 "(default 3)"},
 	{"drop-param", OPT_MULTI, "NAME",
 	 "query parameter to drop, glob allowed (replaces the default "
 	 "utm_*, fbclid, gclid, ref, sid)"},

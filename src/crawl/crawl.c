@@ -1295,9 +1295,14 @@ static void finish_page(struct crawler *c, struct job *j, const char *canonical,
 	defer(c, j, END_PAGE, canonical, error);
 }
 
+/* Transient failures: a busy server answers the next time.  A timeout is
+ * one (connect, whole transfer, or a body trickling below the low-speed
+ * limit): a slow moment of the server's, more often than a tarpit, which
+ * --retries bounds anyway. */
 static bool retryable(const struct fetch_result *r)
 {
 	switch (r->code) {
+	case CURLE_OPERATION_TIMEDOUT:
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:

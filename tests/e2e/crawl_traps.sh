@@ -103,13 +103,16 @@ result drip "slow drip"
 tcheck "slow drip aborted with a reason" drip <<'EOF'
 err_like(rec("/trap/slow-drip"), "slow|speed|time")
 EOF
-check "slow drip: at most 3 attempts" test \
-	"$(grep -c -P '\tREQ\tGET\t/trap/slow-drip\t' "$FX_LOG")" -le 3
+# a timeout is transient: tried again, up to --retries (3) in all
+check "slow drip: tried 3 times" test \
+	"$(grep -c -P '\tREQ\tGET\t/trap/slow-drip\t' "$FX_LOG")" -eq 3
 
 result hang "server that never answers"
 tcheck "hang: timeout recorded" hang <<'EOF'
 err_like(rec("/trap/hang"), "time")
 EOF
+check "hang: --retries 1 is one attempt" test \
+	"$(grep -c -P '\tREQ\tGET\t/trap/hang\t' "$FX_LOG")" -eq 1
 
 result endless "endless body"
 tcheck "endless body stopped at the size limit" endless <<'EOF'
