@@ -105,13 +105,32 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
-static bool valid_utf8(struct slice s)
+/*
+ * Whether undeclared bytes are UTF-8: by structure (lead and continuation
+ * bytes), looser than utf8_seq().  A UTF-8 page with a stray overlong form
+ * or a CESU-8 emoji (a surrogate pair, as some older software writes them)
+ * is still read as UTF-8, those sequences replaced, as a browser reads it,
+ * not as windows-1252 from end to end.
+ */
+static bool looks_utf8(struct slice s)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i = 0;
 
-	for (size_t i = 0, len; i < s.n; i += len)
-		if (!(len = utf8_seq(p + i, s.n - i)))
+	while (i < s.n) {
+		unsigned char c = p[i];
+		size_t len = c < 0x80	      ? 1
+			     : (c >> 5) == 6  ? 2
+			     : (c >> 4) == 14 ? 3
+			     : (c >> 3) == 30 ? 4
+					      : 0;
+		if (!len || i + len > s.n)
 			return false;
+		for (size_t k = 1; k < len; k++)
+			if ((p[i + k] & 0xC0) != 0x80)
+				return false;
+		i += len;
+	}
 	return true;
 }
 
@@ -124,10 +143,10 @@ static inline bool word_clean(uint64_t w)
 
 /*
  * How many bytes at the start of p copy_utf8() keeps as they are: up to
- * the first NUL or invalid sequence (utf8_seq(), as valid_utf8(), and NUL
- * too), or n.  Every page goes through here and most are ASCII markup
- * with a little UTF-8 text, so ASCII is checked 16 bytes at a time and
- * the sequence decoder only runs on the other bytes.
+ * the first NUL or invalid sequence (utf8_seq()), or n.  Every page goes
+ * through here and most are ASCII markup with a little UTF-8 text, so ASCII is
+ * checked 16 bytes at a time and the sequence decoder only runs on the other
+ * bytes.
  */
 static size_t utf8_clean_len(const unsigned char *p, size_t n)
 {
@@ -254,9 +273,9 @@ static int to_utf8(const char *content_type, struct slice body, struct buf *out,
 		/* One pass decides both whether the page is UTF-8 and, for
 		 * the common page that is, that nothing needs replacing;
 		 * the clean prefix is valid, so only the rest needs the
-		 * validity test. */
+		 * looser test. */
 		clean = utf8_clean_len((const unsigned char *)body.p, body.n);
-		if (!valid_utf8((struct slice){body.p + clean, body.n - clean}))
+		if (!looks_utf8((struct slice){body.p + clean, body.n - clean}))
 			used = "windows-1252";
 	}
 	/* Browsers read ISO-8859-1 as windows-1252; so do we. */
