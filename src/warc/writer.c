@@ -11,11 +11,11 @@
  *    1.2-1.5x as fast as libdeflate level 1 (used before) for 1-2% more
  *    output (figures at WARC_GZIP_LEVEL); after a crawl's first records,
  *    most are coded at level 0 with Huffman tables learnt from earlier
- *    ones, a quarter less CPU for 2-3% more output (see GZ_TRAIN).
- *    ISA-L has no compress bound,
- *    so the output buffer has generous slack and a member that still does
- *    not fit is written as stored deflate blocks: a record is never
- *    dropped for want of space.  zlib stays for the reader's inflate.
+ *    ones, a quarter less CPU for 2-3% more output (see GZ_TRAIN).  ISA-L
+ *    has no compress bound, so the output buffer has generous slack and a
+ *    member that still does not fit is written as stored deflate blocks:
+ *    a record is never dropped for want of space.  zlib stays for the
+ *    reader's inflate.
  *  - No stdio: warc_writer_flush() is an fdatasync() of the file (plus an
  *    fsync() of the directory the first time, so the new name survives a
  *    crash too).
@@ -85,6 +85,10 @@ struct warc_writer {
 	char warcinfo_id[WARC_ID_LEN];
 };
 
+/* How a record is compressed: with which learnt tables (see GZ_TRAIN),
+ * or at level 1. */
+enum gz_kind { GZ_REQUEST, GZ_RESPONSE, GZ_KINDS, GZ_LEVEL1 = GZ_KINDS };
+
 /* One to two records, each as it will be inflated from its member (head,
  * block, CRLF CRLF) in `in` and compressed in `out`, back to back: the
  * append writes out[0..out_len) in one piece. */
@@ -97,7 +101,7 @@ struct warc_prepared {
 	struct {
 		size_t in_off, in_len, out_len;
 		size_t info_at; /* WARC-Warcinfo-ID value in `in`; 0 = none */
-		int kind;	/* enum gz_kind */
+		enum gz_kind kind;
 	} rec[MAX_RECORDS];
 	/* The warcinfo id the heads name; "" when they name none. */
 	char warcinfo_id[WARC_ID_LEN];
@@ -258,19 +262,17 @@ static bool ip_safe(const char *s)
  * coded at level 1): a kind's first GZ_TRAIN records are compressed at
  * level 1 and counted, and after that one record in GZ_SAMPLE is; every
  * GZ_RETRAIN samples the tables are made again from the counts, which are
- * then halved, so they follow a crawl that moves to other kinds of pages. ISA-L
- * gives every symbol a code in such tables, so any bytes can be coded with
- * them; a record they do not shrink by an eighth (an image, say, or text unlike
- * the samples) is compressed again at level 1, and counted if level 1
- * shrinks it by that much (text unlike the samples, not an image).
+ * then halved, so they follow a crawl that moves to other kinds of
+ * pages.  ISA-L gives every symbol a code in such tables, so any bytes can
+ * be coded with them; a record they do not shrink by an eighth (an image,
+ * say, or text unlike the samples) is compressed again at level 1, and
+ * counted if level 1 shrinks it by that much (text unlike the samples, not
+ * an image).
  */
 #define GZ_TRAIN     32		/* counted records before the first tables */
 #define GZ_SAMPLE    32		/* then one record in this many is counted */
 #define GZ_RETRAIN   32		/* new tables after this many more */
 #define GZ_COUNT_MAX (64 << 10) /* bytes of a record that are counted */
-
-/* How a record is compressed: which learnt tables, or none. */
-enum gz_kind { GZ_REQUEST, GZ_RESPONSE, GZ_KINDS, GZ_LEVEL1 = GZ_KINDS };
 
 struct gz_class {
 	struct isal_huff_histogram hist;
