@@ -8,10 +8,10 @@
  *
  * A few threads (one per core but the scheduler's by default), and the
  * scheduler's own thread when it would otherwise sleep (digest_help()):
- * each takes the next exchange,
- * prepares its records unlocked (hashing, compression), appends them
- * under the writer's lock (one writer at a time, and each exchange's two
- * records stay together), then reads the body unlocked.  Exchanges come
+ * each takes the next exchange, prepares its records unlocked (hashing,
+ * compression), appends them under the writer's lock (one writer at a
+ * time, and each exchange's two records stay together), then reads the
+ * body unlocked.  Exchanges come
  * back in the order they finish.  The scheduler owns each exchange
  * throughout and does not touch it between digest_push() and digest_pop();
  * the queue's mutex orders the threads' accesses.
