@@ -159,11 +159,12 @@ run_scrapy() {
 # before (the kernel would write the last tool's files back, patroli's
 # WARC and store or wget2's 20,000 files, on this one's time and cores),
 # and, when we may (root), no dentry and inode caches of earlier runs:
-# every wget2 run creates and deletes 20,000 files, and what earlier runs
-# left in the kernel's caches made the next runs slower (on 2026-11-29,
-# wget2 went from 4,400-5,700 to 5,800-6,950 pages/s after dropping
-# them).  The site is read back into the page cache before each tool, so
-# nginx serves every tool from memory.
+# every wget2 run creates 20,000 files, and what earlier runs left in the
+# kernel's caches made the next runs slower (on 2026-11-29, wget2 went
+# from 4,400-5,700 to 5,800-6,950 pages/s after dropping them; the rest of
+# that slowdown was the inode allocator, see wget2_warmup).  The site is
+# read back into the page cache before each tool, so nginx serves every
+# tool from memory.
 settle() {
 	sync
 	if [ -w /proc/sys/vm/drop_caches ]; then
