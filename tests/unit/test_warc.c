@@ -1483,7 +1483,7 @@ static void test_learnt_tables(void **state)
 			0);
 		assert_true(out.length < (int64_t)resp.len * 2 / 3);
 	}
-	assert_true(warc_gzip_learnt > 2 * 250);
+	assert_true(warc_gzip_learnt > 2 * 200); /* of 600 */
 	/* random bytes: the learnt tables would not shrink them, so only
 	 * the requests use them */
 	learnt = warc_gzip_learnt;
