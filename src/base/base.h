@@ -110,10 +110,11 @@ void time_rfc3339_ms(int64_t ms, char out[32]);
 
 /* ---- hashing ------------------------------------------------------------ */
 #define SHA256_HEX_LEN 64
-/* out receives 64 lower-case hex digits and a NUL. */
-/* SHA-256 of p[0..n), raw and in lower-case hex.  Thread-safe. */
+/* SHA-256 of p[0..n), raw.  Thread-safe. */
 void sha256(const void *p, size_t n, unsigned char out[32]);
+/* The same in hex: out receives 64 lower-case hex digits and a NUL. */
 void sha256_hex(const void *p, size_t n, char out[SHA256_HEX_LEN + 1]);
+/* in[0..n) as 2n lower-case hex digits and a NUL. */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 /* Base32 (RFC 4648, no padding needed for 20-byte SHA-1) for WARC digests. */
 void base32_encode(const unsigned char *in, size_t n, struct buf *out);

@@ -11,10 +11,10 @@
  * each takes the next exchange, prepares its records unlocked (hashing,
  * compression), appends them under the writer's lock (one writer at a
  * time, and each exchange's two records stay together), then reads the
- * body unlocked.  Exchanges come
- * back in the order they finish.  The scheduler owns each exchange
- * throughout and does not touch it between digest_push() and digest_pop();
- * the queue's mutex orders the threads' accesses.
+ * body unlocked.  Exchanges come back in the order they finish.  The
+ * scheduler owns each exchange throughout and does not touch it between
+ * digest_push() and digest_pop(); the queue's mutex orders the threads'
+ * accesses.
  *
  * Durability is as it was on one thread: a record is handed to the kernel
  * before its exchange comes back (a killed process loses nothing the
