@@ -647,20 +647,24 @@ static bool resolve_fast(const struct html_base *b, const char *ref,
 	       f->npre + f->ntail <= FAST_MAX;
 }
 
+/* The fast resolution's pieces, appended to out. */
+static void fast_put(const struct fast_url *f, struct buf *out)
+{
+	buf_append(out, f->pre, f->npre);
+	if (f->slash)
+		buf_putc(out, '/');
+	buf_append(out, f->tail, f->ntail);
+}
+
 char *html_resolve_fast(const struct html_base *b, const char *ref)
 {
 	struct fast_url f;
-	char *res;
+	struct buf out = BUF_INIT;
 
 	if (!resolve_fast(b, ref, &f))
 		return NULL;
-	res = xmalloc(f.npre + f.slash + f.ntail + 1);
-	memcpy(res, f.pre, f.npre);
-	if (f.slash)
-		res[f.npre] = '/';
-	memcpy(res + f.npre + f.slash, f.tail, f.ntail);
-	res[f.npre + f.slash + f.ntail] = '\0';
-	return res;
+	fast_put(&f, &out);
+	return buf_detach(&out, NULL);
 }
 
 char *html_resolve(const struct html_base *b, const char *ref)
@@ -680,10 +684,7 @@ static const char *resolve_into(const struct html_base *b, const char *ref,
 
 	buf_reset(out);
 	if (resolve_fast(b, ref, &f)) {
-		buf_append(out, f.pre, f.npre);
-		if (f.slash)
-			buf_putc(out, '/');
-		buf_append(out, f.tail, f.ntail);
+		fast_put(&f, out);
 		return out->p;
 	}
 	if (!(slow = html_resolve_slow(b, ref)))
