@@ -56,13 +56,15 @@ elapsed() { # start_ns -> "1.2s"
 }
 
 # count FILE: sets P F S from TAP-ish lines.  Unit tests print "ok 1 - x",
-# e2e scripts "ok - x"; both start with "ok " / "not ok ".
+# e2e scripts "ok - x"; both start with "ok " / "not ok ".  cmocka prints
+# a skip() as "not ok 3 # SKIP": a skip, not a failure.
 count() {
 	[ -f "$1" ] || : >"$1"
 	P=$(grep -c -E '^ok( |$)' "$1")
 	F=$(grep -c -E '^not ok( |$)' "$1")
-	S=$(grep -c -E '^skip - |^ok .*# (SKIP|skip)' "$1")
+	S=$(grep -c -E '^skip - |^(not )?ok .*# (SKIP|skip)' "$1")
 	P=$((P - $(grep -c -E '^ok .*# (SKIP|skip)' "$1")))
+	F=$((F - $(grep -c -E '^not ok .*# (SKIP|skip)' "$1")))
 }
 
 # show_failures FILE ERRFILE RC: the lines worth reading for a failed file.

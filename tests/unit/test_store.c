@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1647,6 +1648,52 @@ static void test_queue_error_fails_commit(void **state)
 	assert_int_equal(store_page_find(st, "http://e.test/good", &got), 0);
 }
 
+/*
+ * SQLite only: the checkpointer thread (sqlite.c) copies the WAL into the
+ * database file while the writer goes on.  It once did nothing at all: a
+ * connection that has read nothing has no WAL open, and
+ * sqlite3_wal_checkpoint_v2() on it returns SQLITE_OK having copied no
+ * page, so every page waited for the writer's own checkpoint at 20,000
+ * frames (50 ms of a crawl's scheduler waiting on its committer, every
+ * 0.8 s).  12,000 frames here: past the checkpointer's threshold, short
+ * of the writer's.
+ */
+static void test_sqlite_checkpointer(void **state)
+{
+	struct fx *f = *state;
+	static const char ins[] = "INSERT INTO ck (b) VALUES ($1)";
+	static char blob[3000];
+	struct db_arg a[] = {A_BLOB(blob, sizeof(blob))};
+	struct db_rows *r;
+	struct stat sb;
+	struct db *db;
+	int64_t until;
+
+	assert_int_equal(db_sqlite.open(f->uri, &db), 0);
+	assert_int_equal(db_sqlite.exec(db, "CREATE TABLE ck (b BLOB)"), 0);
+	for (int t = 0; t < 120; t++) {
+		assert_int_equal(db_sqlite.exec(db, "BEGIN"), 0);
+		for (int i = 0; i < 100; i++) {
+			memset(blob, 'a' + (t + i) % 26, sizeof(blob));
+			assert_int_equal(db_sqlite.query(db, ins, a, 1, &r), 0);
+			assert_int_equal(db_sqlite.next(r), 0);
+			db_sqlite.done(r);
+		}
+		assert_int_equal(db_sqlite.exec(db, "COMMIT"), 0);
+	}
+	/* 36 MB of rows: the database file holds most of them once the
+	 * checkpointer has caught up (it is woken at each commit) */
+	until = time_mono_ms() + 20000;
+	do {
+		assert_int_equal(stat(f->uri, &sb), 0);
+		if (sb.st_size > 16 << 20)
+			break;
+		usleep(10000);
+	} while (time_mono_ms() < until);
+	assert_true(sb.st_size > 16 << 20);
+	db_sqlite.close(db);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1676,6 +1723,9 @@ int main(void)
 		T(test_queue_rollback),
 		T(test_queue_error_fails_commit),
 	};
+	const struct CMUnitTest sqlite_tests[] = {
+		T(test_sqlite_checkpointer),
+	};
 	/* clang-format on */
 	const char *pg = getenv("PATROLI_TEST_PG");
 	int failed;
@@ -1683,6 +1733,9 @@ int main(void)
 	log_set_level(LOG_WARN);
 	failed = cmocka_run_group_tests_name("store/sqlite", tests,
 					     group_sqlite, group_sqlite_end);
+	failed += cmocka_run_group_tests_name("store/sqlite only",
+					      sqlite_tests, group_sqlite,
+					      group_sqlite_end);
 	if (pg && *pg)
 		failed += cmocka_run_group_tests_name("store/postgres", tests,
 						      group_pg, group_pg_end);
