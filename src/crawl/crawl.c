@@ -156,6 +156,8 @@ struct crawler {
 	struct job **donetail;
 	int batch;     /* how many */
 	int batch_max; /* commit when this many are */
+	int writing;   /* pages the committer holds, until settled here */
+	int uncommitted_max; /* see batch_maybe_commit() */
 	int64_t batch_at;
 	struct committer cm;
 	struct progress *prog;
@@ -617,8 +619,10 @@ static bool committer_reap(struct crawler *c, bool wait)
 		cm->written = false;
 	}
 	pthread_mutex_unlock(&cm->mu);
-	if (written)
+	if (written) {
+		c->writing = 0;
 		batch_settle(c, &b);
+	}
 	return idle;
 }
 
@@ -677,16 +681,20 @@ static int batch_commit(struct crawler *c)
 }
 
 /*
- * How much may a kill cost?  Pages are committed in groups of at most
- * `concurrency` pages or BATCH_MS.  On SQLite the group being written and
- * the one filling hold `concurrency` pages between them: a resumed crawl
- * refetches at most twice the concurrency (in flight plus uncommitted).
- * On PostgreSQL the committer spends its time waiting on round trips, and
- * the scheduler waiting on it in turn cost 9% of the pages/s
- * (bench/workers.sh pg1: 4,034 against 4,411 pages/s), so there each may
- * hold `concurrency`: three times the concurrency, and only URLs this
- * worker held (tests/e2e/workers.sh).  Committing every page would cost
- * the crawl's speed: each commit rewrites the same index pages.
+ * How much may a kill cost?  Pages are committed in groups of
+ * `concurrency` pages or BATCH_MS, one group written while the next
+ * fills.  What a resumed crawl fetches again is what was in flight
+ * (transfers, exchanges in the evidence threads) or done but not
+ * committed, and those share a budget: twice the concurrency on SQLite,
+ * three times on PostgreSQL (only URLs this worker held, tests/e2e/
+ * workers.sh), where the committer spends its time waiting on round
+ * trips.  Uncommitted pages past their share take free slots
+ * (free_slots()), so while the committer is slow fewer transfers start,
+ * but this thread does not stop: waiting on the committer, it left its
+ * transfers and evidence idle, 10% of a crawl's time on the bench site
+ * (and, on PostgreSQL, 9% of bench/workers.sh pg1's pages/s).
+ * Committing every page would cost the crawl's speed: each commit
+ * rewrites the same index pages.
  */
 static void batch_maybe_commit(struct crawler *c, bool force)
 {
@@ -703,12 +711,7 @@ static void batch_maybe_commit(struct crawler *c, bool force)
 		return;
 	}
 	if (!idle) {
-		/* cm->b.n is the committer's to clear, under the lock */
-		pthread_mutex_lock(&cm->mu);
-		int writing = cm->busy ? cm->b.n : 0;
-		pthread_mutex_unlock(&cm->mu);
-		if (!force &&
-		    c->batch + writing < (c->networked ? 2 : 1) * c->batch_max)
+		if (!force)
 			return; /* its turn comes when the committer is idle */
 		committer_reap(c, true);
 	}
@@ -716,6 +719,7 @@ static void batch_maybe_commit(struct crawler *c, bool force)
 		return;
 	pthread_mutex_lock(&cm->mu);
 	batch_take(c, &cm->b);
+	c->writing = cm->b.n;
 	cm->busy = true;
 	pthread_cond_signal(&cm->cv);
 	pthread_mutex_unlock(&cm->mu);
@@ -901,10 +905,15 @@ static int64_t pages_started(const struct crawler *c)
 	       c->pipe_pages;
 }
 
-/* A slot is a transfer under way or an exchange in the evidence thread. */
+/* A slot is a transfer under way or an exchange in the evidence thread;
+ * pages not yet committed take slots too past their own share (see
+ * batch_maybe_commit()). */
 static int free_slots(const struct crawler *c)
 {
-	return c->o->concurrency - c->active - c->inpipe;
+	int busy = c->active + c->inpipe;
+
+	return MIN(c->o->concurrency - busy,
+		   c->uncommitted_max - busy - c->batch - c->writing);
 }
 
 static void on_claim(void *arg, const char *name)
@@ -1845,6 +1854,7 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	c.donetail = &c.done;
 	c.idle_ms = 50;
 	c.networked = strcmp(store_backend(st), "sqlite") != 0;
+	c.uncommitted_max = (c.networked ? 3 : 2) * o->concurrency;
 	if (c.networked && store_open_another(st, &c.own)) {
 		crawler_release(&c);
 		warc_writer_close(c.warc);
