@@ -154,9 +154,9 @@ struct crawler {
 	struct crawl_stats stats;
 	struct job *done; /* finished jobs not yet committed, in order */
 	struct job **donetail;
-	int batch;     /* how many */
-	int batch_max; /* commit when this many are */
-	int writing;   /* pages the committer holds, until settled here */
+	int batch;	     /* how many */
+	int batch_max;	     /* commit when this many are */
+	int writing;	     /* pages the committer holds, until settled here */
 	int uncommitted_max; /* see batch_maybe_commit() */
 	int64_t batch_at;
 	struct committer cm;
@@ -689,12 +689,11 @@ static int batch_commit(struct crawler *c)
  * six times on PostgreSQL (only URLs this worker held, tests/e2e/
  * workers.sh), where the committer spends its time waiting on round
  * trips and a bigger batch costs the same few (bench/workers.sh pg1:
- * 4,030 pages/s at three times, 4,360 at four, 4,510 at six).
- * Uncommitted pages past their share take free slots
- * (free_slots()), so while the committer is slow fewer transfers start,
- * but this thread does not stop: waiting on the committer, it left its
- * transfers and evidence idle, 10% of a crawl's time on the bench site
- * (and, on PostgreSQL, 9% of bench/workers.sh pg1's pages/s).
+ * 4,030 pages/s at three times, 4,364 at four, 4,510 at six).
+ * Uncommitted pages past their share take free slots (free_slots()),
+ * so while the committer is slow fewer transfers start, but this thread
+ * does not stop: when it waited on the committer, its transfers and the
+ * evidence threads sat idle, 10% of a crawl's time on the bench site.
  * Committing every page would cost the crawl's speed: each commit
  * rewrites the same index pages.
  */

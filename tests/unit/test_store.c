@@ -1733,9 +1733,8 @@ int main(void)
 	log_set_level(LOG_WARN);
 	failed = cmocka_run_group_tests_name("store/sqlite", tests,
 					     group_sqlite, group_sqlite_end);
-	failed += cmocka_run_group_tests_name("store/sqlite only",
-					      sqlite_tests, group_sqlite,
-					      group_sqlite_end);
+	failed += cmocka_run_group_tests_name("store/sqlite only", sqlite_tests,
+					      group_sqlite, group_sqlite_end);
 	if (pg && *pg)
 		failed += cmocka_run_group_tests_name("store/postgres", tests,
 						      group_pg, group_pg_end);
