@@ -19,10 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "base/base.h"
 #include "warc/warc.h"
+
+#include "../tests/unit/deflate_test.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -80,27 +80,6 @@ static void read_all(void)
 		abort();
 }
 
-static void gzip_into(const uint8_t *p, size_t n, struct buf *out)
-{
-	unsigned char chunk[16384];
-	z_stream z;
-	int zrc;
-
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 1, Z_DEFLATED, 16 + MAX_WBITS, 8,
-			 Z_DEFAULT_STRATEGY) != Z_OK)
-		abort();
-	z.next_in = (unsigned char *)p;
-	z.avail_in = (uInt)n;
-	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		zrc = deflate(&z, Z_FINISH);
-		buf_append(out, chunk, sizeof(chunk) - z.avail_out);
-	} while (zrc != Z_STREAM_END);
-	deflateEnd(&z);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct slice in = {(const char *)data, size};
@@ -116,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	read_all();
 
 	buf_init(&gz, 0);
-	gzip_into(data, size, &gz);
+	test_deflate(data, size, 1, 16 + MAX_WBITS, &gz);
 	write_file(gz.p, gz.len);
 	read_all();
 	buf_release(&gz);
