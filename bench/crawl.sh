@@ -7,18 +7,23 @@
 #   patroli  WARC evidence and the store written, as in production
 #   wget2    --recursive, pages saved to disk
 #   Scrapy   a minimal CrawlSpider (bench/scrapy_bench.py); keeps nothing
+#   wget-warc  wget 1.x --recursive --warc-file: one connection (wget 1.x
+#            has no concurrency), but the same evidence as patroli's (a
+#            WARC file of request and response records, each gzipped,
+#            with digests): what evidence costs another crawler
 # and prints one table (pages, seconds, pages/s, peak RSS) and the ratio of
 # patroli's pages/s to wget2's.  Results go to bench/out/crawl-<time>.txt
 # and bench/out/crawl.txt.  Installs nothing: scripts/install-deps provides
-# nginx-light, wget2 and python3-scrapy.
+# nginx-light, wget2, wget and python3-scrapy.
 #
 # patroli and wget2 run BENCH_ROUNDS times each (default 3), alternating,
 # and the table shows each tool's median round; the ratio is that of the
 # medians, and each round's own ratio is listed too (one wget2 run can be
-# off by a third from the next).  Scrapy, 50 times slower, runs once.
+# off by a third from the next).  Scrapy, 50 times slower, and wget-warc
+# run once.
 #
 # Environment: BENCH_PAGES (default 20000), BENCH_CONCURRENCY (16),
-# BENCH_ROUNDS (3), BENCH_TOOLS (default "patroli wget2 scrapy"),
+# BENCH_ROUNDS (3), BENCH_TOOLS (default "patroli wget2 wget-warc scrapy"),
 # BENCH_TIMEOUT (seconds one
 # tool may take, default 900; a tool that hangs is stopped and marked),
 # BENCH_MAX_PAGES (patroli's --max-pages, default BENCH_PAGES; 0 = none),
@@ -31,7 +36,7 @@ cd "$(dirname "$0")/.."
 
 PAGES=${BENCH_PAGES:-20000}
 CONC=${BENCH_CONCURRENCY:-16}
-TOOLS=${BENCH_TOOLS:-patroli wget2 scrapy}
+TOOLS=${BENCH_TOOLS:-patroli wget2 wget-warc scrapy}
 ROUNDS=${BENCH_ROUNDS:-3}
 BIN=${PATROLI:-./patroli}
 OUTDIR=bench/out
@@ -65,6 +70,7 @@ for t in $TOOLS; do
 	case $t in
 	patroli) [ -x "$BIN" ] || bench_die "no $BIN: run 'make' first" ;;
 	wget2) need wget2 ;;
+	wget-warc) need wget ;;
 	scrapy) [ -n "$SCRAPY_PY" ] || bench_die "no Scrapy (python3-scrapy)" ;;
 	*) bench_die "unknown tool $t" ;;
 	esac
@@ -143,6 +149,18 @@ wget2_warmup() {
 		-P "$T/w0" "$URL" >/dev/null 2>&1 || true
 }
 
+run_wget_warc() {
+	local n
+	echo "wget-warc: crawling (one connection)..."
+	mkdir -p "$T/ww"
+	measure "$T/wget-warc.res" "$T/wget-warc.log" \
+		wget --recursive --level=inf --no-parent --no-verbose \
+		--reject-regex '/private/' --warc-file="$T/ww/bench" \
+		--no-warc-keep-log -P "$T/ww" "$URL" || true
+	n=$(find "$T/ww" -type f -name '*.html' | wc -l)
+	record wget-warc "$T/wget-warc.res" "$n"
+}
+
 run_scrapy() {
 	local n
 	echo "scrapy: crawling..."
@@ -179,9 +197,9 @@ declare -A N_ROUNDS
 case " $TOOLS " in *" wget2 "*) wget2_warmup ;; esac
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 	for t in $TOOLS; do
-		[ "$t" = scrapy ] && [ "$ROUND" -gt 1 ] && continue
+		case $t in scrapy | wget-warc) [ "$ROUND" -gt 1 ] && continue ;; esac
 		settle
-		"run_$t"
+		"run_${t//-/_}"
 		N_ROUNDS[$t]=$ROUND
 	done
 done
@@ -206,8 +224,9 @@ REPORT=$OUTDIR/crawl-$STAMP.txt
 	echo "# bench/crawl.sh $STAMP: $PAGES pages, concurrency $CONC," \
 		"nginx on loopback, $(nproc) CPUs, load $(cut -d' ' -f1-3 \
 		/proc/loadavg)"
-	echo "# median of $ROUNDS round(s) for patroli and wget2, one for Scrapy"
-	printf '%-8s %8s %9s %9s %13s %9s  %s\n' tool pages seconds pages/s \
+	echo "# median of $ROUNDS round(s) for patroli and wget2, one for" \
+		"wget-warc and Scrapy"
+	printf '%-9s %8s %9s %9s %13s %9s  %s\n' tool pages seconds pages/s \
 		"peak RSS MiB" "CPU s" "pages/s of each round"
 	declare -A MED
 	for t in $TOOLS; do
@@ -221,7 +240,7 @@ REPORT=$OUTDIR/crawl-$STAMP.txt
 		awk -v t="$t" -v p="${R_PAGES[$k]}" -v s="${R_SECS[$k]}" \
 			-v r="${R_RSS[$k]}" -v c="${R_CPU[$k]}" \
 			-v n="${R_NOTE[$k]}" -v all="$all" 'BEGIN {
-			printf "%-8s %8d %9.2f %9.1f %13.1f %9.2f %s%s\n", t, p,
+			printf "%-9s %8d %9.2f %9.1f %13.1f %9.2f %s%s\n", t, p,
 				s, (s > 0 ? p / s : 0), r / 1024, c, all,
 				(n != "" ? "  (" n ")" : "") }'
 	done
