@@ -42,6 +42,7 @@ settle() {
 	if [ -w /proc/sys/vm/drop_caches ]; then
 		echo 3 >/proc/sys/vm/drop_caches
 		find "$SITE" -type f -exec cat {} + >/dev/null
+		"$1" help >/dev/null 2>&1 || true # its libraries, see crawl.sh
 	fi
 }
 
@@ -53,7 +54,7 @@ ticks() {
 for ((r = 1; r <= ROUNDS; r++)); do
 	for b in "$@"; do
 		rm -rf "$T/d" "$T"/p.db*
-		settle
+		settle "$b"
 		read -r _ i0 < <(ticks)
 		/usr/bin/time -f "%e %U %S %c" -o "$T/time" "$b" --db "$T/p.db" \
 			--data "$T/d" crawl --seed "$BASE/index.html" --delay-ms 0 \
