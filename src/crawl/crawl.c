@@ -1800,6 +1800,8 @@ static void crawler_release(struct crawler *c)
 	for (size_t i = 0; i < c->nscope; i++)
 		free(c->scope_keys[i]);
 	free(c->scope_keys);
+	store_close(c->own);
+	c->own = NULL;
 }
 
 /* Abort transfers still under way (on a stop request): their URLs go back
@@ -1879,7 +1881,6 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 		crawler_release(&c);
 		fetcher_free(c.fx);
 		curl_multi_cleanup(c.multi);
-		store_close(c.own);
 		warc_writer_close(c.warc);
 		return ERR_FAIL;
 	}
@@ -1918,7 +1919,6 @@ int crawl_run(struct store *st, int64_t run_id, const struct crawl_opts *o,
 	crawler_release(&c);
 	fetcher_free(c.fx);
 	curl_multi_cleanup(c.multi);
-	store_close(c.own);
 	c.stats.limit_reached = c.limit;
 	c.stats.seconds = (double)(time_mono_ms() - t0) / 1000.0;
 	if (stop_requested && !rc)
