@@ -25,9 +25,7 @@ enum warc_msg {
 int warc_block_payload(struct slice block, enum warc_msg kind, struct buf *tmp,
 		       struct slice *payload, bool *http_ok, int *status);
 
-/* "sha256:" + base32 of the digest of p, appended to out. */
-void warc_digest_label(const void *p, size_t n, struct buf *out);
-/* The same label for a SHA-256 already computed. */
+/* "sha256:" + base32 of a SHA-256 digest, appended to out. */
 void warc_sha256_label(const unsigned char md[32], struct buf *out);
 
 /* Tests only: when nonzero, igzip gets at most this many bytes of room for

@@ -78,14 +78,6 @@ void warc_sha256_label(const unsigned char md[32], struct buf *out)
 	buf_release(&b32);
 }
 
-void warc_digest_label(const void *p, size_t n, struct buf *out)
-{
-	unsigned char md[32];
-
-	sha256(p, n, md);
-	warc_sha256_label(md, out);
-}
-
 /* ---- checking -------------------------------------------------------------
  */
 

@@ -385,11 +385,13 @@ static void field_md(struct buf *b, const char *name,
 	buf_puts(b, "\r\n");
 }
 
+/* A digest field: the SHA-256 of data. */
 static void field_digest(struct buf *b, const char *name, struct slice data)
 {
-	buf_printf(b, "%s: ", name);
-	warc_digest_label(data.p, data.n, b);
-	buf_puts(b, "\r\n");
+	unsigned char md[32];
+
+	sha256(data.p, data.n, md);
+	field_md(b, name, md);
 }
 
 /* Where the value of the WARC-Warcinfo-ID field goes in the head; the
