@@ -144,21 +144,6 @@ static void on_link(void *arg, const char *url, const char *rel)
 		links_seen++;
 }
 
-static void step_read(const struct page *p)
-{
-	struct slice body = {p->response.p + p->body_at,
-			     p->response.len - p->body_at};
-	struct buf tmp = BUF_INIT, links = BUF_INIT;
-	struct slice utf8;
-	char *canonical = NULL;
-
-	html_to_utf8_view("text/html; charset=utf-8", body, &tmp, &utf8, NULL);
-	html_scan_links(utf8, p->url, 100000, on_link, &links, &canonical);
-	free(canonical);
-	buf_release(&tmp);
-	buf_release(&links);
-}
-
 static void on_link_nothing(void *arg, const char *url, const char *rel)
 {
 	(void)arg;
@@ -166,8 +151,10 @@ static void on_link_nothing(void *arg, const char *url, const char *rel)
 	(void)rel;
 }
 
-/* step_read() but for canonicalising: the parse and the resolution. */
-static void step_parse(const struct page *p)
+/* The body decoded and parsed, each link handed to fn. */
+static void read_links(const struct page *p,
+		       void (*fn)(void *arg, const char *url, const char *rel),
+		       void *arg)
 {
 	struct slice body = {p->response.p + p->body_at,
 			     p->response.len - p->body_at};
@@ -176,10 +163,23 @@ static void step_parse(const struct page *p)
 	char *canonical = NULL;
 
 	html_to_utf8_view("text/html; charset=utf-8", body, &tmp, &utf8, NULL);
-	html_scan_links(utf8, p->url, 100000, on_link_nothing, NULL,
-			&canonical);
+	html_scan_links(utf8, p->url, 100000, fn, arg, &canonical);
 	free(canonical);
 	buf_release(&tmp);
+}
+
+static void step_read(const struct page *p)
+{
+	struct buf links = BUF_INIT;
+
+	read_links(p, on_link, &links);
+	buf_release(&links);
+}
+
+/* step_read() but for canonicalising: the parse and the resolution. */
+static void step_parse(const struct page *p)
+{
+	read_links(p, on_link_nothing, NULL);
 }
 
 static void step_sha256(const struct page *p)
