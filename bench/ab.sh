@@ -37,15 +37,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 nginx_start "$SITE" "$T"
 
-settle() {
-	sync
-	if [ -w /proc/sys/vm/drop_caches ]; then
-		echo 3 >/proc/sys/vm/drop_caches
-		find "$SITE" -type f -exec cat {} + >/dev/null
-		"$1" help >/dev/null 2>&1 || true # its libraries, see crawl.sh
-	fi
-}
-
 # busy and idle clock ticks of the whole machine so far
 ticks() {
 	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat
@@ -54,7 +45,7 @@ ticks() {
 for ((r = 1; r <= ROUNDS; r++)); do
 	for b in "$@"; do
 		rm -rf "$T/d" "$T"/p.db*
-		settle "$b"
+		bench_settle "$SITE" "$b" help
 		read -r _ i0 < <(ticks)
 		/usr/bin/time -f "%e %U %S %c" -o "$T/time" "$b" --db "$T/p.db" \
 			--data "$T/d" crawl --seed "$BASE/index.html" --delay-ms 0 \

@@ -173,28 +173,19 @@ run_scrapy() {
 	record scrapy "$T/scrapy.res" "$n"
 }
 
-# Each tool starts from the same kernel state: no dirty pages of the one
-# before (the kernel would write the last tool's files back, patroli's
-# WARC and store or wget2's 20,000 files, on this one's time and cores),
-# and, when we may (root), no dentry and inode caches of earlier runs:
-# every wget2 run creates 20,000 files, and what earlier runs left in the
-# kernel's caches made the next runs slower (on 2026-11-29, wget2 went
-# from 4,400-5,700 to 5,800-6,950 pages/s after dropping them; the rest of
-# that slowdown was the inode allocator, see wget2_warmup).  The site is
-# read back into the page cache before each tool, so nginx serves every
-# tool from memory, and so are the tools' own programs and libraries: a
-# crawler starts once and runs for hours, and loading them from disk
-# (0.18 s for patroli's 85 libraries, 0.04 s for wget2's 27) is not what
-# this bench compares.
-settle() {
-	sync
-	if [ -w /proc/sys/vm/drop_caches ]; then
-		echo 3 >/proc/sys/vm/drop_caches
-		find "$SITE" -type f -exec cat {} + >/dev/null
-		warm_tools
-	fi
-}
-
+# Each tool starts from the same kernel state (bench_settle, lib.sh): no
+# dirty pages of the one before (the kernel would write the last tool's
+# files back, patroli's WARC and store or wget2's 20,000 files, on this
+# one's time and cores), and, when we may (root), no dentry and inode
+# caches of earlier runs: every wget2 run creates 20,000 files, and what
+# earlier runs left in the kernel's caches made the next runs slower (on
+# 2026-11-29, wget2 went from 4,400-5,700 to 5,800-6,950 pages/s after
+# dropping them; the rest of that slowdown was the inode allocator, see
+# wget2_warmup).  The site is read back into the page cache before each
+# tool, so nginx serves every tool from memory, and warm_tools loads the
+# tools' own programs and libraries: a crawler starts once and runs for
+# hours, and loading them from disk (0.18 s for patroli's 85 libraries,
+# 0.04 s for wget2's 27) is not what this bench compares.
 warm_tools() {
 	local t
 	for t in $TOOLS; do
@@ -204,7 +195,7 @@ warm_tools() {
 		wget-warc) wget --version ;;
 		scrapy) "$SCRAPY_PY" -c 'import scrapy' ;;
 		esac
-	done >/dev/null 2>&1 || true
+	done
 }
 
 # Rounds alternate the tools, so that a slow minute on the machine falls
@@ -214,7 +205,7 @@ case " $TOOLS " in *" wget2 "*) wget2_warmup ;; esac
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 	for t in $TOOLS; do
 		case $t in scrapy | wget-warc) [ "$ROUND" -gt 1 ] && continue ;; esac
-		settle
+		bench_settle "$SITE" warm_tools
 		"run_${t//-/_}"
 		N_ROUNDS[$t]=$ROUND
 	done

@@ -133,6 +133,22 @@ measure() { # RESULT LOG CMD...
 	python3 "$BENCH_DIR/measure.py" "$1" "$2" -- "${@:3}"
 }
 
+# The same kernel state for each crawl: the last one's dirty pages written
+# back (on its own time, not this one's), and, when we may (root), the
+# page, dentry and inode caches dropped, then SITE read back in and
+# WARM... run (a tool's own program and libraries, loaded from memory as
+# they are on a machine that crawls every day).  See bench/crawl.sh.
+bench_settle() { # SITE [WARM...]
+	local site=$1
+	shift
+	sync
+	if [ -w /proc/sys/vm/drop_caches ]; then
+		echo 3 >/proc/sys/vm/drop_caches
+		find "$site" -type f -exec cat {} + >/dev/null
+		[ $# -eq 0 ] || "$@" >/dev/null 2>&1 || true
+	fi
+}
+
 # Generate a site with gensite.py into DIR unless DIR/.stamp says it was
 # made with the same arguments by the same generator.
 gensite() { # DIR ARGS...
