@@ -1423,10 +1423,6 @@ static void test_overflow_fallback(void **state)
 	free(dir);
 }
 
-/* Responses and requests after the first few are coded with tables
- * learnt from earlier ones; bytes the tables do not suit (random, like an
- * image) are coded at level 1 and do not grow; everything reads back as
- * written. */
 static uint64_t lt_rand(uint64_t *x)
 {
 	*x ^= *x << 13;
@@ -1464,6 +1460,10 @@ static void lt_response(uint64_t *x, size_t n, bool text, struct buf *out)
 	buf_release(&body);
 }
 
+/* Responses and requests after the first few are coded with tables
+ * learnt from earlier ones; bytes the tables do not suit (random, like an
+ * image) are coded at level 1 and do not grow; everything reads back as
+ * written. */
 static void test_learnt_tables(void **state)
 {
 	char *dir = make_tmpdir();
